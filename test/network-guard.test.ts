@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import net from 'node:net';
 import { connectTarget, guardConnect, blockedConnections } from './network-guard.ts';
+import type { Connect } from './network-guard.ts';
 
 const guard = suite('network guard');
 
@@ -14,7 +15,7 @@ guard('connect target from options and arguments', () => {
 
 guard('refuses non-loopback without calling connect', async () => {
   let calls = 0;
-  const fakeConnect = function (this: net.Socket) { calls += 1; return this; } as typeof net.Socket.prototype.connect;
+  const fakeConnect = function (this: net.Socket) { calls += 1; return this; } as Connect;
   const guarded = guardConnect(fakeConnect);
   const socket = new net.Socket();
   const failure = new Promise<Error>((resolve) => socket.once('error', resolve));
@@ -29,7 +30,7 @@ guard('refuses non-loopback without calling connect', async () => {
 
 guard('lets loopback through to connect', () => {
   let calls = 0;
-  const fakeConnect = function (this: net.Socket) { calls += 1; return this; } as typeof net.Socket.prototype.connect;
+  const fakeConnect = function (this: net.Socket) { calls += 1; return this; } as Connect;
   const guarded = guardConnect(fakeConnect);
 
   guarded.call(new net.Socket(), { host: '127.0.0.1', port: 1 });

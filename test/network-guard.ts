@@ -3,7 +3,8 @@
 import net from 'node:net';
 import { isLoopbackHost } from '../adapters/keyvault/secret-url.ts';
 
-type Connect = typeof net.Socket.prototype.connect;
+/** `Socket.prototype.connect` without its overloads, so tests can call a wrapper directly. */
+export type Connect = (this: net.Socket, ...args: unknown[]) => net.Socket;
 
 export const blockedConnections: string[] = [];
 
@@ -31,11 +32,11 @@ export function guardConnect(original: Connect): Connect {
       process.nextTick(() => this.destroy(error));
       return this;
     }
-    return (original as (...a: unknown[]) => net.Socket).apply(this, args);
-  } as Connect;
+    return original.apply(this, args);
+  };
 }
 
-net.Socket.prototype.connect = guardConnect(net.Socket.prototype.connect);
+net.Socket.prototype.connect = guardConnect(net.Socket.prototype.connect as Connect) as typeof net.Socket.prototype.connect;
 
 process.on('exit', () => {
   if (blockedConnections.length > 0) {

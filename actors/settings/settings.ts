@@ -1,0 +1,42 @@
+// The agent's settings after validation: the Key Vault VM extension's public settings with
+// every default applied.
+import type { SecretRef } from '../../adapters/keyvault/secret-url.ts';
+
+export type StoreLocation = 'LocalMachine' | 'CurrentUser';
+
+/** One entry of `observedCertificates`, keyed by its URL. */
+export interface ObservedCertificate {
+  url: string;
+  ref: SecretRef;
+  /** `certificateStoreName`; unset means `MY`. */
+  storeName: string;
+  /** `certificateStoreLocation`; unset means `LocalMachine`. */
+  storeLocation: StoreLocation;
+  /** Unset means false: the private key cannot be exported. */
+  keyExportable: boolean;
+  /** Accounts that get read access to the private key; unset means none beyond Administrators and SYSTEM. */
+  accounts: string[];
+}
+
+export interface Settings {
+  /** `pollingIntervalInS`; unset means 3600. */
+  pollingIntervalS: number;
+  /** Unset means false. */
+  linkOnRenewal: boolean;
+  /** Unset means false: report success as soon as polling starts. */
+  requireInitialSync: boolean;
+  observedCertificates: ObservedCertificate[];
+  /** `authenticationSettings.msiEndpoint`; unset means the Azure instance metadata endpoint. */
+  msiEndpoint: string;
+  /** `authenticationSettings.msiClientId`; unset means the system-assigned identity. */
+  msiClientId?: string;
+}
+
+/** The Azure instance metadata endpoint. Only a real Azure machine reaches it; tests always set msiEndpoint. */
+export const azureMetadataTokenEndpoint = 'http://169.254.169.254/metadata/identity/oauth2/token';
+
+export const defaultSettings = {
+  pollingIntervalS: 3600,
+  storeName: 'MY',
+  storeLocation: 'LocalMachine' as StoreLocation,
+};
