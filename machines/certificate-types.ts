@@ -1,0 +1,44 @@
+// Context, input and events of the certificate machine.
+
+/** A version read from Key Vault. `payload` carries the parsed bundle, sealed so it never prints. */
+export interface FetchedVersion {
+  version: string;
+  /** True when the version is the one installed: nothing to parse or install. */
+  unchanged: boolean;
+  thumbprint?: string;
+  notAfter?: string;
+  warnings?: string[];
+  payload?: unknown;
+}
+
+export interface InstalledVersion {
+  version: string;
+  thumbprint: string;
+  notAfter?: string;
+}
+
+export interface CertificateContext {
+  url: string;
+  /** Consecutive failures since the last success; 0 when healthy. */
+  attempt: number;
+  retryAfterMs?: number;
+  installed?: InstalledVersion;
+  /** The version being installed. */
+  candidate?: FetchedVersion;
+  /** Thumbprint installed before the current one, for renewal linking. */
+  previousThumbprint?: string;
+  lastError?: { reason: string; message: string; state: string };
+  warnings: string[];
+  /** Number of completed polls, successful or not. */
+  polls: number;
+}
+
+export interface CertificateInput {
+  url: string;
+  /** What a state file says is installed, so a restart costs no install. */
+  installed?: InstalledVersion;
+}
+
+export type CertificateEvent =
+  | { type: 'poll.due' }
+  | { type: 'refresh.requested' };
