@@ -7,6 +7,8 @@ import { join, relative, resolve } from 'node:path';
 const root = resolve(import.meta.dirname, '..');
 const concurrency = Number(process.env.KVCERT_TEST_JOBS ?? 2);
 const filter = process.argv[2];
+/** A test file still running after this long is killed and counted as failed. */
+const fileTimeoutMs = Number(process.env.KVCERT_TEST_FILE_TIMEOUT_MS ?? 300_000);
 
 interface FileResult { file: string; passed: number; failed: number; skipped: number; output: string }
 
@@ -35,9 +37,14 @@ function runFile(file: string): Promise<FileResult> {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
+    const killer = setTimeout(() => {
+      output += `\n(killed after ${fileTimeoutMs} ms)`;
+      child.kill('SIGKILL');
+    }, fileTimeoutMs);
     child.stdout.on('data', (chunk) => { output += chunk; });
     child.stderr.on('data', (chunk) => { output += chunk; });
     child.on('close', (code) => {
+      clearTimeout(killer);
       const name = relative(root, file);
       const summary = parseSummary(output);
       if (!summary) {

@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// kvcert command line. Exit codes: 0 success, 1 failure at run time, 2 invalid settings or usage.
+import { SettingsError } from './settings/settings-error.ts';
+import { UsageError, agentFlagHelp } from './cli-options.ts';
+import { runCommand, syncCommand } from './commands.ts';
+
+const help = `kvcert keeps certificates from Azure Key Vault installed on this machine.
+
+Usage:
+  kvcert run  --settings FILE [options]   poll and install new versions until stopped
+  kvcert sync --settings FILE [options]   one pass; exit 0 only when every certificate is installed
+  kvcert emulate [--port N] [--token-port N] [--out DIR]
+                                          run the loopback Key Vault and managed-identity emulators
+  kvcert demo                             sync three sample certificates from the emulators
+
+Options for run and sync:
+${agentFlagHelp}
+`;
+
+type Command = (args: string[]) => Promise<number>;
+
+const commands: Record<string, Command> = {
+  run: runCommand,
+  sync: syncCommand,
+  emulate: async (args) => (await import('../emulators/emulate-command.ts')).runEmulate(args),
+  demo: async (args) => (await import('./demo.ts')).runDemo(args),
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(help);
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`kvcert: unknown command '${name}'. Run 'kvcert --help' for the list.\n`);
+    return 2;
+  }
+
+  try {
+    return await command(args);
+  } catch (error) {
+    if (error instanceof SettingsError || error instanceof UsageError) {
+      process.stderr.write(`kvcert ${name}: ${error.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`kvcert ${name}: ${(error as Error).stack ?? String(error)}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
