@@ -27,11 +27,17 @@ export interface Bundle {
   intermediates: CertificateInfo[];
   /** Self-signed CA certificates found in the secret: never installed. */
   roots: CertificateInfo[];
+  /** Certificates that are neither the leaf nor a CA certificate: never installed. */
+  ignored?: CertificateInfo[];
   /** The leaf's private key as unencrypted PKCS#8 PEM. */
   privateKeyPem: string;
   /** `RSA 2048`, `EC P-256`, ... */
   keyType: string;
-  /** Conditions to report while still installing, e.g. `expired`, `not-yet-valid`, `content-type-mismatch`. */
+  /**
+   * Conditions to report while still installing: `expired`, `not-yet-valid`,
+   * `content-type-mismatch`, `base64-wrapped-pem`, `legacy-json-wrapper`,
+   * `key-block-label-mismatch`, `extra-certificate-ignored`.
+   */
   warnings: string[];
 }
 
@@ -45,15 +51,20 @@ export type BundleErrorCode =
   | 'encrypted-key'
   | 'key-mismatch'
   | 'corrupt'
-  | 'unsupported-content-type';
+  | 'unsupported-content-type'
+  | 'unsupported-key-type'
+  | 'unsupported-algorithm';
 
 /** A secret value that cannot be installed. The message never contains secret material. */
 export class BundleError extends Error {
   override name = 'BundleError';
   readonly code: BundleErrorCode;
+  /** The observed certificate whose secret value was rejected, when known. */
+  readonly certificateUrl: string | undefined;
 
-  constructor(code: BundleErrorCode, message: string, options?: ErrorOptions) {
+  constructor(code: BundleErrorCode, message: string, options?: ErrorOptions & { certificateUrl?: string }) {
     super(message, options);
     this.code = code;
+    this.certificateUrl = options?.certificateUrl;
   }
 }
