@@ -1,54 +1,49 @@
-// `kvcert run` and `kvcert sync`: load settings, build the agent, report status.
-import type { Agent } from './agent.ts';
+// `kvcert run` and `kvcert sync`: the agent with its files, until a signal or for one pass.
+import { startSession } from './agent-session.ts';
 import { parseAgentFlags } from './cli-options.ts';
-import type { AgentFlags } from './cli-options.ts';
+import { sendControlRequest } from './control/control-client.ts';
 import { createLogger } from './logger.ts';
-import type { Logger } from './logger.ts';
-import { createAgent, readCaFile } from './runtime.ts';
-import { loadSettingsFile } from './settings/load-settings.ts';
 import { renderStatusTable } from './status/status-table.ts';
-import { reportStatus } from './status-reporter.ts';
 
-const statusName = 'KeyVaultForWindows';
-
-async function prepare(flags: AgentFlags, logger: Logger): Promise<Agent> {
-  const { settings, notes } = await loadSettingsFile(flags.settings);
-  logger.info('settings.loaded', { settingsFile: flags.settings, count: settings.observedCertificates.length });
-  for (const note of notes) logger.warn('settings.note', { settingsFile: flags.settings, note });
-  const trustedCaPem = await readCaFile(flags.caFile);
-  return createAgent(settings, { store: flags.store, storeRoot: flags.storeRoot, trustedCaPem, logger });
-}
-
-/** One pass over every certificate. Exit code 0 only when every certificate is installed. */
+/**
+ * One pass over every certificate; exit code 0 only when every certificate is installed.
+ * With --now, asks the agent running at --control to poll at once instead.
+ */
 export async function syncCommand(args: string[]): Promise<number> {
   const flags = parseAgentFlags(args);
+  if (flags.now) {
+    const response = await sendControlRequest(flags.control, { command: 'poll' });
+    process.stdout.write(`${response.message}\n`);
+    return response.ok ? 0 : 1;
+  }
+
   const logger = createLogger({ level: flags.logLevel });
-  const agent = await prepare(flags, logger);
-  const stopReporting = reportStatus(agent, { folder: flags.statusDir, sequence: 0, name: statusName, logger });
+  const session = await startSession(flags, logger, { control: false });
+  const report = await session.agent.settled();
+  await session.stop();
 
-  agent.start();
-  const report = await agent.settled();
-  await agent.stop();
-  await stopReporting();
-
-  process.stdout.write(`${renderStatusTable(report, agent.certificates())}\n`);
+  process.stdout.write(`${renderStatusTable(report, session.agent.certificates())}\n`);
   return report.certificates.every((certificate) => certificate.status === 'success') ? 0 : 1;
 }
 
-/** Polls until SIGINT or SIGTERM, then stops after the install in flight. */
+/**
+ * Polls until SIGINT, SIGTERM or a `stop` on the control socket, then stops after the install in flight. SIGHUP reloads the
+ * settings file: only certificates whose URLs changed start or stop.
+ */
 export async function runCommand(args: string[]): Promise<number> {
   const flags = parseAgentFlags(args);
   const logger = createLogger({ level: flags.logLevel });
-  const agent = await prepare(flags, logger);
-  const stopReporting = reportStatus(agent, { folder: flags.statusDir, sequence: 0, name: statusName, logger });
+  let requestStop: (reason: string) => void = () => {};
+  const stopped = new Promise<string>((resolve) => { requestStop = resolve; });
+  const session = await startSession(flags, logger, { control: true, onStopRequested: () => requestStop('control stop') });
+  const onHangup = () => void session.reload();
+  process.on('SIGHUP', onHangup);
+  process.once('SIGINT', () => requestStop('SIGINT'));
+  process.once('SIGTERM', () => requestStop('SIGTERM'));
 
-  agent.start();
-  const signal = await new Promise<string>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
+  const signal = await stopped;
+  process.off('SIGHUP', onHangup);
   logger.info('agent.stopping', { reason: signal });
-  await agent.stop();
-  await stopReporting();
+  await session.stop();
   return 0;
 }

@@ -10,3 +10,4 @@ export function defaultHome(): string {
 
 export const defaultStoreRoot = (): string => join(defaultHome(), 'store');
 export const defaultStatusDir = (): string => join(defaultHome(), 'status');
+export const defaultStateFile = (): string => join(defaultHome(), 'state.json');

@@ -5,7 +5,7 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { startLab } from '../emulators/lab.ts';
-import { createAgent } from './runtime.ts';
+import { createAgent, createStore } from './runtime.ts';
 import { createLogger } from './logger.ts';
 import { reportStatus } from './status-reporter.ts';
 import { loadSettingsFile } from './settings/load-settings.ts';
@@ -41,7 +41,7 @@ export async function runDemo(args: string[]): Promise<number> {
 
     const logger = createLogger({ level: verbose ? 'debug' : 'warn' });
     const { settings } = await loadSettingsFile(settingsFile);
-    const agent = createAgent(settings, { store: 'folder', storeRoot, trustedCaPem: lab.vault.caPem, logger });
+    const agent = createAgent(settings, { store: createStore('folder', storeRoot), trustedCaPem: lab.vault.caPem, logger });
     const stopReporting = reportStatus(agent, { folder: statusDir, sequence: 0, name: 'KeyVaultForWindows', logger });
 
     agent.start();

@@ -8,24 +8,30 @@ import type { Logger } from './logger.ts';
 import type { Settings } from './settings/settings.ts';
 import { chooseStore } from './store-choice.ts';
 import type { StoreKind } from './store-choice.ts';
-
-export interface RuntimeOptions {
-  store?: StoreKind;
-  storeRoot: string;
-  /** PEM of an extra certificate authority to trust for Key Vault, e.g. the emulator's. */
-  trustedCaPem?: string;
-  logger: Logger;
-}
+import type { CertificateStore } from '../adapters/store.ts';
+import type { InstalledVersion } from '../machines/certificate-types.ts';
 
 /** Reads a CA file given with --ca-file. */
 export async function readCaFile(path: string | undefined): Promise<string | undefined> {
   return path === undefined ? undefined : readFile(path, 'utf8');
 }
 
-export function createAgent(settings: Settings, options: RuntimeOptions): Agent {
+export interface AgentRuntimeOptions {
+  store: CertificateStore;
+  trustedCaPem?: string;
+  logger: Logger;
+  installed?: Record<string, InstalledVersion>;
+}
+
+/** Builds the certificate store that `--store` and `--store-root` name. */
+export function createStore(kind: StoreKind | undefined, storeRoot: string): CertificateStore {
+  return chooseStore(kind, storeRoot);
+}
+
+/** Builds the credential and the Key Vault source, and the agent over them and `store`. */
+export function createAgent(settings: Settings, options: AgentRuntimeOptions): Agent {
   const credential = new ManagedIdentityTokenCredential({ endpoint: settings.msiEndpoint, clientId: settings.msiClientId });
   const source = new KeyVaultSecretSource({ credential, trustedCaPem: options.trustedCaPem });
-  const store = chooseStore(options.store, options.storeRoot);
-  options.logger.info('agent.configured', { storeKind: store.kind, count: settings.observedCertificates.length });
-  return new Agent({ settings, source, store, parseSecret: parseSecretValue, logger: options.logger });
+  options.logger.info('agent.configured', { storeKind: options.store.kind, count: settings.observedCertificates.length });
+  return new Agent({ settings, source, store: options.store, parseSecret: parseSecretValue, logger: options.logger, installed: options.installed });
 }

@@ -44,13 +44,18 @@ export interface CertificateStore {
   /** Marks `previousThumbprint` as renewed by `thumbprint`. */
   linkRenewal(target: StoreTarget, previousThumbprint: string, thumbprint: string, context: InstallContext): Promise<void>;
   list(target: StoreTarget): Promise<StoredCertificate[]>;
+  /**
+   * Removes one certificate and its private key, for retention. Callers pass only
+   * thumbprints that kvcert installed. A thumbprint that is not there is not an error.
+   */
+  remove(target: StoreTarget, thumbprint: string, context: InstallContext): Promise<void>;
 }
 
 /** A store operation that failed; names the certificate URL and the step. */
 export class StoreError extends Error {
   override name = 'StoreError';
   readonly certificateUrl: string;
-  readonly step: 'install' | 'verify' | 'acl' | 'link' | 'list';
+  readonly step: 'install' | 'verify' | 'acl' | 'link' | 'list' | 'remove';
 
   constructor(certificateUrl: string, step: StoreError['step'], message: string, options?: ErrorOptions) {
     super(message, options);

@@ -26,6 +26,11 @@ export interface Settings {
   /** Unset means false: report success as soon as polling starts. */
   requireInitialSync: boolean;
   observedCertificates: ObservedCertificate[];
+  /**
+   * `retainVersions`: how many versions kvcert keeps installed per certificate, the newest
+   * ones. Unset keeps every version, as the Windows extension 3.x does.
+   */
+  retainVersions?: number;
   /** `authenticationSettings.msiEndpoint`; unset means the Azure instance metadata endpoint. */
   msiEndpoint: string;
   /** `authenticationSettings.msiClientId`; unset means the system-assigned identity. */

@@ -57,6 +57,18 @@ function readPollingInterval(secrets: Json, problems: ProblemList): number {
   return seconds;
 }
 
+function readRetainVersions(secrets: Json, problems: ProblemList): number | undefined {
+  const value = secrets.retainVersions;
+  if (value === undefined || value === null) return undefined;
+  const count = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) {
+    problems.add('secretsManagementSettings.retainVersions', value,
+      'must be a whole number of versions to keep per certificate, at least 1 (leave it out to keep all), e.g. 2');
+    return undefined;
+  }
+  return count;
+}
+
 function readStoreLocation(value: unknown, path: string, problems: ProblemList): StoreLocation {
   if (value === undefined || value === null) return defaultSettings.storeLocation;
   if (value === 'LocalMachine' || value === 'CurrentUser') return value;
@@ -200,6 +212,7 @@ export function validateSettings(raw: unknown, source: string): ValidatedSetting
     linkOnRenewal: readBoolean(secrets, 'linkOnRenewal', 'secretsManagementSettings.linkOnRenewal', problems),
     requireInitialSync: readBoolean(secrets, 'requireInitialSync', 'secretsManagementSettings.requireInitialSync', problems),
     observedCertificates: readObservedList(secrets, problems),
+    retainVersions: readRetainVersions(secrets, problems),
     ...readAuthentication(publicSettings, secrets, problems),
   };
   if (problems.problems.length > 0) throw new SettingsError(source, problems.problems);

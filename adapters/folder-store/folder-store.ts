@@ -3,7 +3,7 @@
 //   <root>/<location>/<storeName>/<THUMBPRINT>.key   private key, PKCS#8 PEM, mode 0600
 //   <root>/<location>/CA/<THUMBPRINT>.pem             intermediate CA certificates
 // Roots are never written. Files of older versions stay, as the Windows extension leaves them.
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import type { Bundle, CertificateInfo } from '../bundle/bundle.ts';
@@ -85,6 +85,18 @@ export class FolderCertificateStore implements CertificateStore {
 
   /** Folder stores have no renewal property; each version keeps its own files. */
   async linkRenewal(): Promise<void> {}
+
+  /** Deletes the leaf and key files of `thumbprint`; intermediates stay, other versions may share them. */
+  async remove(target: StoreTarget, thumbprint: string, context: InstallContext): Promise<void> {
+    const folder = this.folderOf(target);
+    try {
+      await rm(join(folder, `${thumbprint}.pem`), { force: true });
+      await rm(join(folder, `${thumbprint}.key`), { force: true });
+    } catch (error) {
+      throw new StoreError(context.certificateUrl, 'remove',
+        `Removing ${thumbprint} of ${context.certificateUrl} from ${folder} failed: ${(error as Error).message}.`, { cause: error });
+    }
+  }
 
   async list(target: StoreTarget): Promise<StoredCertificate[]> {
     const folder = this.folderOf(target);
