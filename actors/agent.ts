@@ -68,7 +68,8 @@ export class Agent {
     });
     this.actor = createActor(extensionMachine.provide({ actors: { certificate } }), {
       input: { requireInitialSync: this.settings.requireInitialSync, observed: entriesOf(this.settings, options.installed ?? {}) },
-      clock: options.clock,
+      // An explicit `clock: undefined` would replace xstate's default clock, so set it only when given.
+      ...(options.clock ? { clock: options.clock } : {}),
       inspect: createTransitionLog(options.logger),
     });
     this.status$ = new BehaviorSubject(this.report());

@@ -2,7 +2,11 @@
 // every default applied.
 import type { SecretRef } from '../../adapters/keyvault/secret-url.ts';
 
-export type StoreLocation = 'LocalMachine' | 'CurrentUser';
+/**
+ * `LocalMachine` or `CurrentUser` (Windows stores), or an absolute folder path as the Linux
+ * extension takes it, e.g. `/var/lib/waagent/Microsoft.Azure.KeyVault.Store`.
+ */
+export type StoreLocation = 'LocalMachine' | 'CurrentUser' | (string & {});
 
 /** One entry of `observedCertificates`, keyed by its URL. */
 export interface ObservedCertificate {

@@ -72,11 +72,18 @@ function readRetainVersions(secrets: Json, problems: ProblemList): number | unde
 function readStoreLocation(value: unknown, path: string, problems: ProblemList): StoreLocation {
   if (value === undefined || value === null) return defaultSettings.storeLocation;
   if (value === 'LocalMachine' || value === 'CurrentUser') return value;
+  if (typeof value === 'string' && isAbsoluteFolder(value)) return value;
   const hint = typeof value === 'string' && /^(localmachine|currentuser)$/i.test(value)
     ? ` (the value is case-sensitive: write '${value.toLowerCase() === 'localmachine' ? 'LocalMachine' : 'CurrentUser'}')`
     : '';
-  problems.add(path, value, `must be 'LocalMachine' or 'CurrentUser'${hint}`);
+  const alternatives = hint === '' ? ', or an absolute folder path as the Linux extension takes it' : '';
+  problems.add(path, value, `must be 'LocalMachine' or 'CurrentUser'${hint}${alternatives}`);
   return defaultSettings.storeLocation;
+}
+
+/** An absolute POSIX path, the Linux extension's store folder; relative paths depend on the working folder. */
+function isAbsoluteFolder(value: string): boolean {
+  return value.startsWith('/') && !value.split('/').includes('..') && !value.includes('\0');
 }
 
 function readStoreName(value: unknown, path: string, problems: ProblemList): string {

@@ -157,4 +157,26 @@ settings('sovereign cloud url keeps its resource', () => {
   assert.is(result.observedCertificates[0].ref.version, undefined);
 });
 
+settings('linux folder path as location', () => {
+  const { settings: result } = validateSettings({
+    secretsManagementSettings: { observedCertificates: [{ url: vaultUrl, certificateStoreLocation: '/var/lib/waagent/Microsoft.Azure.KeyVault.Store' }] },
+  }, 't');
+
+  assert.is(result.observedCertificates[0].storeLocation, '/var/lib/waagent/Microsoft.Azure.KeyVault.Store');
+});
+
+settings('relative folder as location is rejected', () => {
+  const problems = problemsOf({ secretsManagementSettings: { observedCertificates: [{ url: vaultUrl, certificateStoreLocation: 'store/../x' }] } });
+
+  assert.match(problems[0].message, /or an absolute folder path/);
+});
+
+settings('retainVersions must be a positive count', () => {
+  const kept = validateSettings({ secretsManagementSettings: { retainVersions: '2', observedCertificates: [vaultUrl] } }, 't');
+  const problems = problemsOf({ secretsManagementSettings: { retainVersions: 0, observedCertificates: [vaultUrl] } });
+
+  assert.is(kept.settings.retainVersions, 2);
+  assert.is(problems[0].path, 'secretsManagementSettings.retainVersions');
+});
+
 settings.run();
