@@ -12,6 +12,10 @@ Usage:
   kvcert emulate [--port N] [--token-port N] [--out DIR]
                                           run the loopback Key Vault and managed-identity emulators
   kvcert demo                             sync three sample certificates from the emulators
+  kvcert sync --now [--control PATH]      ask the running agent to poll at once
+  kvcert service install [--unit-dir DIR] -- --settings FILE [options]
+  kvcert service uninstall [--unit-dir DIR]
+                                          run the agent as a systemd unit (Linux) or Windows service
 
 Options for run and sync:
 ${agentFlagHelp}
@@ -24,6 +28,7 @@ const commands: Record<string, Command> = {
   sync: syncCommand,
   emulate: async (args) => (await import('../emulators/emulate-command.ts')).runEmulate(args),
   demo: async (args) => (await import('./demo.ts')).runDemo(args),
+  service: async (args) => (await import('./service/service-command.ts')).runService(args),
 };
 
 export async function main(argv: string[]): Promise<number> {
