@@ -8,6 +8,7 @@ import type { FetchInput } from '../../machines/certificate-logic.ts';
 import type { FetchedVersion } from '../../machines/certificate-types.ts';
 import { backoffMs } from '../../machines/backoff.ts';
 import { rollUpStatus } from '../../machines/status-rollup.ts';
+import { buildStatusDocument } from '../../actors/status/status-file.ts';
 import { keyVaultError, version } from './certificate-fakes.ts';
 
 const extension = suite('extension machine');
@@ -43,6 +44,12 @@ function start(outcomes: Record<string, 'ok' | 'fail'>, requireInitialSync: bool
 function report(actor: ReturnType<typeof start>['actor']) {
   const { context } = actor.getSnapshot();
   return rollUpStatus(Object.values(context.certificates), context.requireInitialSync);
+}
+
+/** The `status.status` value the handler status file would carry now. */
+function fileStatus(actor: ReturnType<typeof start>['actor']): string {
+  const options = { name: 'KeyVaultForWindows', operation: 'Enable', now: new Date(0), configurationAppliedTime: new Date(0) };
+  return (buildStatusDocument(report(actor), options)[0] as { status: { status: string } }).status.status;
 }
 
 extension('spawns one certificate actor per url', () => {
@@ -91,11 +98,13 @@ extension('stays transitioning through 25 retries, then error', async () => {
   for (let retry = 1; retry <= 25; retry++) {
     assert.ok(actor.getSnapshot().matches('transitioning'), `transitioning before retry ${retry}`);
     assert.is(report(actor).status, 'Transitioning');
+    assert.is(fileStatus(actor), 'transitioning');
     clock.increment(backoffMs(retry));
     await waitFor(actor, (snapshot) => snapshot.context.certificates[urlA].attempt === retry + 1);
   }
 
   assert.ok(actor.getSnapshot().matches('error'));
+  assert.is(fileStatus(actor), 'error');
   const status = report(actor);
   assert.is(status.status, 'Error');
   assert.is(status.reason, 'InitialSyncFailed');
@@ -119,6 +128,21 @@ extension('error turns ready when the certificate recovers', async () => {
   await waitFor(actor, (snapshot) => snapshot.matches('ready'), { timeout: 2_000 });
 
   assert.is(report(actor).status, 'Ready');
+  assert.is(fileStatus(actor), 'success');
+});
+
+extension('initial sync not required: success through 25 failures', async () => {
+  const { actor, clock } = start({ [urlA]: 'fail' }, false);
+  assert.is(fileStatus(actor), 'success');
+  actor.send({ type: 'poll.due' });
+
+  for (let retry = 1; retry <= 26; retry++) {
+    await waitFor(actor, (snapshot) => snapshot.context.certificates[urlA].attempt === retry);
+    assert.is(fileStatus(actor), 'success');
+    clock.increment(backoffMs(retry));
+  }
+
+  assert.is(report(actor).certificates[0].status, 'error');
 });
 
 extension('state file versions count as installed', () => {
