@@ -25,7 +25,7 @@ export interface AgentOptions {
   store: CertificateStore;
   parseSecret: ParseSecret;
   logger: Logger;
-  /** Versions a state file says are installed, by URL. */
+  /** Versions that the state file records as installed, by URL. */
   installed?: Record<string, InstalledVersion>;
   /** Clock for the machines' retry delays; xstate's default uses real timers. */
   clock?: ActorOptions<AnyActorLogic>['clock'];
@@ -82,7 +82,7 @@ export class Agent {
     return found;
   }
 
-  /** The certificates' summaries in settings order. */
+  /** Returns the certificates' summaries in settings order. */
   certificates(): CertificateSummary[] {
     const summaries = this.actor.getSnapshot().context.certificates;
     return this.settings.observedCertificates.map((certificate) => summaries[certificate.url]).filter((summary) => summary !== undefined);

@@ -7,7 +7,7 @@ import { renderStatusTable } from './status/status-table.ts';
 
 /**
  * One pass over every certificate; exit code 0 only when every certificate is installed.
- * With --now, asks the agent running at --control to poll at once instead.
+ * With --now, sends a poll request to the agent running at --control instead.
  */
 export async function syncCommand(args: string[]): Promise<number> {
   const flags = parseAgentFlags(args);

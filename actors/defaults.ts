@@ -1,4 +1,4 @@
-// Where kvcert keeps its files when no flag says otherwise.
+// Default locations of kvcert's files when no flag sets them.
 import { join } from 'node:path';
 
 /** `%ProgramData%\kvcert` on Windows, `/var/lib/kvcert` elsewhere; KVCERT_HOME overrides both. */

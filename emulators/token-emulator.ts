@@ -1,8 +1,10 @@
 // A loopback emulator of the IMDS managed-identity token endpoint
-// (GET /metadata/identity/oauth2/token, plain HTTP, as on an Azure VM).
+// (GET /metadata/identity/oauth2/token, plain HTTP, as on an Azure VM), and optionally of the
+// Azure Arc agent's key-file challenge in front of it.
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { createArcKeyGate, type ArcKeyCheck, type ArcKeyGate } from './arc-key-gate.ts';
 import { closeServer, listenOnLoopback, loopbackAddress, sendJson } from './http-helpers.ts';
 import { TokenSigner } from './token-signer.ts';
 
@@ -17,6 +19,11 @@ export interface TokenEmulatorOptions {
   clientIds?: string[];
   /** Clock in Unix milliseconds, for expiry tests. */
   now?: () => number;
+  /**
+   * Behaves like the Azure Arc agent: a request without a valid `Authorization: Basic <key>` gets
+   * 401 with a new key file written into `keyFolder` (which must exist). Unset means plain IMDS.
+   */
+  arc?: { keyFolder: string };
 }
 
 export interface TokenRequestRecord {
@@ -24,6 +31,8 @@ export interface TokenRequestRecord {
   resource: string;
   clientId?: string;
   status: number;
+  /** Arc mode only: whether the request carried no key, an issued key, or another value. */
+  arcKey?: ArcKeyCheck;
 }
 
 export interface TokenEmulator {
@@ -33,6 +42,8 @@ export interface TokenEmulator {
   systemClientId: string;
   verifyToken(token: string, resource: string): boolean;
   requests: TokenRequestRecord[];
+  /** Arc mode only: the key files written so far, oldest first; empty otherwise. */
+  arcKeyFiles: string[];
   /** Responds to the next `count` valid token requests with `status`, `body` and `headers`. */
   failNext(status: number, count?: number, body?: object, headers?: Record<string, string>): void;
   close(): Promise<void>;
@@ -52,13 +63,14 @@ export async function startTokenEmulator(options: TokenEmulatorOptions = {}): Pr
   const systemClientId = randomUUID();
   const requests: TokenRequestRecord[] = [];
   const failures: QueuedFailure[] = [];
+  const arcGate = options.arc ? createArcKeyGate(options.arc.keyFolder) : undefined;
 
   const server = createServer((request, response) => {
     const outcome = respond(request, response);
     requests.push({ ...outcome, status: response.statusCode });
   });
 
-  function respond(request: IncomingMessage, response: ServerResponse): { resource: string; clientId?: string } {
+  function respond(request: IncomingMessage, response: ServerResponse): Omit<TokenRequestRecord, 'status'> {
     const url = new URL(request.url ?? '/', `http://${loopbackAddress}`);
     const resource = url.searchParams.get('resource') ?? '';
     const clientId = url.searchParams.get('client_id') ?? undefined;
@@ -69,13 +81,25 @@ export async function startTokenEmulator(options: TokenEmulatorOptions = {}): Pr
       return { resource, clientId };
     }
 
+    const arcKey = arcGate?.check(request);
+    const record = arcKey ? { resource, clientId, arcKey } : { resource, clientId };
+    if (arcGate && arcKey && arcKey !== 'valid') {
+      sendChallenge(response, arcGate, arcKey);
+      return record;
+    }
+
     const failure = failures.shift();
     if (failure) {
       sendJson(response, failure.status, failure.body, failure.headers);
-      return { resource, clientId };
+      return record;
     }
 
-    const { token, claims } = signer.issue(resource, lifetimeS, clientId ?? systemClientId);
+    sendToken(response, resource, clientId ?? systemClientId);
+    return record;
+  }
+
+  function sendToken(response: ServerResponse, resource: string, clientId: string): void {
+    const { token, claims } = signer.issue(resource, lifetimeS, clientId);
     sendJson(response, 200, {
       access_token: token,
       refresh_token: '',
@@ -85,9 +109,8 @@ export async function startTokenEmulator(options: TokenEmulatorOptions = {}): Pr
       not_before: String(claims.nbf),
       resource,
       token_type: 'Bearer',
-      client_id: clientId ?? systemClientId,
+      client_id: clientId,
     });
-    return { resource, clientId };
   }
 
   const port = await listenOnLoopback(server, options.port ?? 0);
@@ -96,10 +119,14 @@ export async function startTokenEmulator(options: TokenEmulatorOptions = {}): Pr
     systemClientId,
     verifyToken: (token, resource) => signer.verify(token, resource),
     requests,
+    arcKeyFiles: arcGate?.keyFiles ?? [],
     failNext(status, count = 1, body, headers = {}) {
       for (let i = 0; i < count; i += 1) failures.push({ status, body: body ?? defaultFailureBody(status), headers });
     },
-    close: () => closeServer(server),
+    async close() {
+      await closeServer(server);
+      arcGate?.removeKeyFiles();
+    },
   };
 }
 
@@ -132,6 +159,18 @@ function validateRequest(request: IncomingMessage, url: URL, clientIds: string[]
     return { status: 400, body: { error: 'invalid_request', error_description: 'Identity not found' } };
   }
   return undefined;
+}
+
+/** Sends the Arc challenge, or 500 when the key file cannot be written. */
+function sendChallenge(response: ServerResponse, gate: ArcKeyGate, check: Exclude<ArcKeyCheck, 'valid'>): void {
+  let challenge;
+  try {
+    challenge = gate.challenge(check);
+  } catch (error) {
+    sendJson(response, 500, { error: 'unknown', error_description: `The emulator could not write a key file: ${(error as Error).message}` });
+    return;
+  }
+  sendJson(response, challenge.status, challenge.body, challenge.headers);
 }
 
 function defaultFailureBody(status: number): object {

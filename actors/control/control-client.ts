@@ -12,14 +12,14 @@ export function sendControlRequest(path: string, request: ControlRequest, timeou
     const socket = connect(path);
     let text = '';
     socket.setEncoding('utf8');
-    socket.setTimeout(timeoutMs, () => socket.destroy(new Error(`no answer from the agent at ${path} within ${timeoutMs} ms`)));
+    socket.setTimeout(timeoutMs, () => socket.destroy(new Error(`the agent at ${path} did not respond within ${timeoutMs} ms`)));
     socket.on('connect', () => socket.write(`${JSON.stringify(request)}\n`));
     socket.on('data', (chunk: string) => { text += chunk; });
     socket.on('end', () => {
       try {
         resolve(JSON.parse(text) as ControlResponse);
       } catch {
-        reject(new Error(`the agent at ${path} sent an answer that is not JSON`));
+        reject(new Error(`the agent at ${path} sent a response that is not JSON`));
       }
     });
     socket.on('error', (error: NodeJS.ErrnoException) => {

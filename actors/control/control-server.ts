@@ -6,7 +6,7 @@ import type { Agent } from '../agent.ts';
 import type { Logger } from '../logger.ts';
 import type { ControlRequest, ControlResponse } from './control-socket.ts';
 
-/** What the server does beyond the agent itself. */
+/** Callbacks for requests that act beyond the agent. */
 export interface ControlHandlers {
   /** Called for `stop`: the agent stops after the install in flight, as on SIGTERM. */
   stop: () => void;

@@ -41,9 +41,9 @@ async function uninstallSystemd(flags: ServiceFlags): Promise<number> {
 }
 
 /**
- * NOTE: Windows only and not executed on this project's Linux CI or in any test. node-windows
- * registers a WinSW service; its stop kills the process, so an install in flight is cut short
- * (the store's atomic writes keep the installed version whole).
+ * NOTE: Windows only and not executed on this project's Linux CI or in any test.
+ * node-windows registers a WinSW service. Its stop kills the process, so an install in
+ * flight is cut short, but the store's atomic writes keep the installed version whole.
  */
 async function manageWindowsService(action: 'install' | 'uninstall', flags: ServiceFlags): Promise<number> {
   // node-windows ships no types; the module name in a variable keeps tsc from looking for them.

@@ -81,7 +81,7 @@ function readStoreLocation(value: unknown, path: string, problems: ProblemList):
   return defaultSettings.storeLocation;
 }
 
-/** An absolute POSIX path, the Linux extension's store folder; relative paths depend on the working folder. */
+/** Tests for an absolute POSIX path, the Linux extension's store folder. Relative paths would depend on the working folder. */
 function isAbsoluteFolder(value: string): boolean {
   return value.startsWith('/') && !value.split('/').includes('..') && !value.includes('\0');
 }

@@ -1,7 +1,8 @@
-// A TokenCredential for the managed-identity token endpoint of an Azure VM (IMDS), or any
-// endpoint that speaks the same protocol, such as the loopback emulator in tests.
+// A TokenCredential for the managed-identity token endpoint of an Azure VM (IMDS), of an Azure Arc
+// machine (HIMDS), or any endpoint that speaks the same protocol, such as the loopback emulator in tests.
 import { setTimeout as delay } from 'node:timers/promises';
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
+import { arcApiVersion, arcKeyRule, checkRealmPath, defaultArcTokenFolder, isArcEndpoint, isLoopbackEndpoint, parseBasicRealm, readArcKey } from './arc-challenge.ts';
 import { backoffMs, parseRetryAfterMs } from './backoff.ts';
 import { ManagedIdentityError } from './managed-identity-error.ts';
 import type { ManagedIdentityFailure } from './managed-identity-error.ts';
@@ -43,18 +44,31 @@ export interface ManagedIdentityCredentialOptions {
   /** Source of jitter in [0, 1). */
   random?: () => number;
   onRetry?: (event: TokenRetryEvent) => void;
+  /**
+   * Azure Arc: true sends api-version 2020-06-01. Unset means true exactly when the endpoint is
+   * `localhost` or `127.0.0.1` on port 40342, the address of the Connected Machine agent.
+   */
+  arc?: boolean;
+  /**
+   * Folder whose `.key` files may answer an Azure Arc challenge. Unset means the agent's folder:
+   * `/var/opt/azcmagent/tokens/`, or `%ProgramData%\AzureConnectedMachineAgent\Tokens\` on Windows.
+   */
+  arcTokenFolder?: string;
 }
 
 type AttemptResult =
   | { token: AccessToken }
   | { failure: ManagedIdentityFailure; retryable: boolean; retryAfterMs?: number };
 
+type SendResult = { response: Response } | { failure: ManagedIdentityFailure; retryable: boolean };
+
 /**
- * Requests tokens with `GET <endpoint>?api-version=2018-02-01&resource=...` and header
- * `Metadata: true`. Reuses a token per resource until 5 minutes before it expires.
+ * Requests tokens with `GET <endpoint>?api-version=2018-02-01&resource=...` (api-version
+ * 2020-06-01 for Azure Arc) and header `Metadata: true`. Reuses a token per resource until 5 minutes before it expires.
  * Retries 404, 410, 429, 5xx and network errors with backoff; 400, 401 and 403 fail at once.
- * NOTE: Azure Arc endpoints (localhost:40342) are not supported, because their api-version and
- * their 401 `Basic realm=<key file>` challenge are not implemented.
+ * Azure Arc: a 401 with `WWW-Authenticate: Basic realm=<key file>` from a loopback endpoint is
+ * answered once per attempt with `Authorization: Basic <key>`, read from a `.key` file of at most
+ * 4096 bytes inside the Arc token folder. The key is never cached, logged or put into an error.
  */
 export class ManagedIdentityTokenCredential implements TokenCredential {
   readonly endpoint: string;
@@ -66,6 +80,8 @@ export class ManagedIdentityTokenCredential implements TokenCredential {
   readonly #requestTimeoutMs: number;
   readonly #random: () => number;
   readonly #onRetry: ((event: TokenRetryEvent) => void) | undefined;
+  readonly #arc: boolean | undefined;
+  readonly #arcTokenFolder: string;
   readonly #cache = new Map<string, AccessToken>();
   readonly #pending = new Map<string, Promise<AccessToken>>();
 
@@ -79,6 +95,8 @@ export class ManagedIdentityTokenCredential implements TokenCredential {
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
     this.#random = options.random ?? Math.random;
     this.#onRetry = options.onRetry;
+    this.#arc = options.arc;
+    this.#arcTokenFolder = options.arcTokenFolder ?? defaultArcTokenFolder();
   }
 
   /** Returns a cached or new token for the one resource in `scopes` (`/.default` is removed). */
@@ -120,24 +138,53 @@ export class ManagedIdentityTokenCredential implements TokenCredential {
   }
 
   async #attempt(url: string, resource: string, attempts: number, signal: AbortSignal | undefined): Promise<AttemptResult> {
+    const sent = await this.#send(url, {}, attempts, signal);
+    if ('failure' in sent) return sent;
+
+    const realm = sent.response.status === 401 ? parseBasicRealm(sent.response.headers.get('www-authenticate')) : undefined;
+    if (realm === undefined) return this.#readResponse(sent.response, resource, attempts, undefined);
+
+    await discardBody(sent.response);
+    const answered = await this.#answerArcChallenge(url, realm, attempts, signal);
+    if ('failure' in answered) return answered;
+    return this.#readResponse(answered.response, resource, attempts, realm);
+  }
+
+  async #send(url: string, headers: Record<string, string>, attempts: number, signal: AbortSignal | undefined): Promise<SendResult> {
     const timeout = AbortSignal.timeout(this.#requestTimeoutMs);
-    let response: Response;
     try {
-      response = await this.#fetch(url, {
-        headers: { Metadata: 'true' },
+      const response = await this.#fetch(url, {
+        headers: { Metadata: 'true', ...headers },
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
+      return { response };
     } catch (cause) {
       if (signal?.aborted) throw cause;
       return { failure: { kind: 'network', cause, attempts }, retryable: true };
     }
+  }
 
+  /** Repeats the request with the key from the challenge's file, after checking where the file is. */
+  async #answerArcChallenge(url: string, realm: string, attempts: number, signal: AbortSignal | undefined): Promise<SendResult> {
+    const folder = this.#arcTokenFolder;
+    const problem = isLoopbackEndpoint(new URL(url))
+      ? checkRealmPath(realm, folder)
+      : 'the endpoint is not on this machine, and kvcert sends Azure Arc keys only to a loopback address';
+    const read = problem === undefined ? await readArcKey(realm, folder) : { problem };
+    if ('problem' in read) {
+      const failure: ManagedIdentityFailure = { kind: 'arc-key', statusCode: 401, keyFile: realm, problem: read.problem, rule: arcKeyRule(folder) };
+      return { failure, retryable: false };
+    }
+    return this.#send(url, { Authorization: `Basic ${read.key}` }, attempts, signal);
+  }
+
+  async #readResponse(response: Response, resource: string, attempts: number, arcKeyFile: string | undefined): Promise<AttemptResult> {
     if (response.status === 200) return this.#readToken(response, resource);
 
     const body = await readErrorBody(response);
     const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'), this.#now())
       ?? (response.status === 410 ? goneMinDelayMs : undefined);
-    const failure: ManagedIdentityFailure = { kind: 'status', statusCode: response.status, body, attempts };
+    const failure: ManagedIdentityFailure = { kind: 'status', statusCode: response.status, body, attempts, ...(arcKeyFile ? { arcKeyFile } : {}) };
     return { failure, retryable: isRetryableStatus(response.status), retryAfterMs };
   }
 
@@ -158,7 +205,13 @@ export class ManagedIdentityTokenCredential implements TokenCredential {
 
   #tokenUrl(resource: string): string {
     const url = new URL(this.endpoint);
-    url.searchParams.set('api-version', imdsApiVersion);
+    const arc = this.#arc ?? isArcEndpoint(url);
+    // The Key Vault extension documents Arc endpoints as http://localhost:40342/metadata/identity,
+    // without the token path.
+    if (/^\/metadata\/identity\/?$/.test(url.pathname)) url.pathname = '/metadata/identity/oauth2/token';
+    // MSAL for Node (5.x) sends Arc requests to 127.0.0.1 instead of localhost, which may resolve to ::1 first.
+    if (isArcEndpoint(url) && url.hostname === 'localhost') url.hostname = '127.0.0.1';
+    url.searchParams.set('api-version', arc ? arcApiVersion : imdsApiVersion);
     url.searchParams.set('resource', resource);
     if (this.clientId) url.searchParams.set('client_id', this.clientId);
     return url.toString();
@@ -177,6 +230,15 @@ export function resourceFromScopes(scopes: string | string[]): string {
     throw new TypeError(`A managed identity token covers one scope, but ${list.length} were requested.`);
   }
   return list[0].replace(/\/\.default$/, '');
+}
+
+/** Releases the connection of a response whose body is not needed. */
+async function discardBody(response: Response): Promise<void> {
+  try {
+    await response.body?.cancel();
+  } catch {
+    // A body that is already closed needs nothing more.
+  }
 }
 
 /** Turns the SDK's AbortSignalLike into a DOM AbortSignal that fetch and timers accept. */

@@ -8,9 +8,10 @@ export interface EndpointErrorBody {
 
 /** The cause of a failed token request. */
 export type ManagedIdentityFailure =
-  | { kind: 'status'; statusCode: number; body: EndpointErrorBody; attempts: number }
+  | { kind: 'status'; statusCode: number; body: EndpointErrorBody; attempts: number; arcKeyFile?: string }
   | { kind: 'network'; cause: unknown; attempts: number }
-  | { kind: 'invalid-response'; statusCode: number; detail: string };
+  | { kind: 'invalid-response'; statusCode: number; detail: string }
+  | { kind: 'arc-key'; statusCode: number; keyFile: string; problem: string; rule: string };
 
 /**
  * A token request that failed. Carries the endpoint's own error text but never a token.
@@ -52,6 +53,11 @@ function describeFailure(fields: { endpoint: string; resource: string; clientId?
     return `Could not reach the ${target} after ${failure.attempts} attempt(s): ${cleanEndpointText(reason)}. ` +
       'Check authenticationSettings.msiEndpoint, and that the endpoint is reachable without a proxy.';
   }
+  if (failure.kind === 'arc-key') {
+    return `The ${target} sent an Azure Arc challenge naming the key file '${cleanEndpointText(failure.keyFile)}', ` +
+      `which kvcert did not use: ${failure.problem}. ${failure.rule}. ` +
+      'Check that authenticationSettings.msiEndpoint is the Azure Connected Machine agent (http://localhost:40342/metadata/identity/oauth2/token).';
+  }
   if (failure.kind === 'invalid-response') {
     return `The ${target} returned ${failure.statusCode} with an invalid token response: ${failure.detail}. ` +
       'Check that authenticationSettings.msiEndpoint points to a managed-identity token endpoint.';
@@ -60,6 +66,10 @@ function describeFailure(fields: { endpoint: string; resource: string; clientId?
   const { error, errorDescription } = failure.body;
   const text = [error, errorDescription].filter((part) => part).map((part) => cleanEndpointText(part!)).join(': ');
   const returned = `The ${target} returned ${failure.statusCode}${text ? ` (${text})` : ''}`;
+  if (failure.statusCode === 401 && failure.arcKeyFile) {
+    return `${returned} to the Azure Arc key read from '${cleanEndpointText(failure.arcKeyFile)}'. ` +
+      'Check that the Azure Connected Machine agent is running (azcmagent show). kvcert does not retry this error.';
+  }
   return `${returned}. ${adviceFor(failure.statusCode, failure.body, resource, clientId, failure.attempts)}`;
 }
 

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { StoreError } from '../store.ts';
 
-export type StoreScript = 'install-certificate' | 'list-certificates' | 'grant-key-access' | 'link-renewal';
+export type StoreScript = 'install-certificate' | 'list-certificates' | 'grant-key-access' | 'link-renewal' | 'remove-certificate';
 
 export interface PowerShellOptions {
   /** PowerShell executable; unset means KVCERT_POWERSHELL, else powershell.exe (5.1) on Windows and pwsh elsewhere. */

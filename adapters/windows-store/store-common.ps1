@@ -4,7 +4,7 @@
 #
 # Contract with adapters/windows-store/powershell-runner.ts: one JSON object in on stdin, one
 # JSON line out on stdout, exit code 0 ok, 1 unexpected, 2 invalid request, 3 import, 4 ACL,
-# 5 renewal link, 6 verification after install.
+# 5 renewal link, 6 verification after install, 7 remove.
 
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
@@ -19,7 +19,7 @@ if ($PSVersionTable.PSVersion.Major -lt 6) {
     Remove-TypeData -TypeName System.Array -ErrorAction SilentlyContinue
 }
 
-$script:ExitCode = @{ Ok = 0; Unexpected = 1; InvalidRequest = 2; Import = 3; Acl = 4; Link = 5; Verify = 6 }
+$script:ExitCode = @{ Ok = 0; Unexpected = 1; InvalidRequest = 2; Import = 3; Acl = 4; Link = 5; Verify = 6; Remove = 7 }
 
 function Test-IsWindows {
     return [Environment]::OSVersion.Platform -eq [PlatformID]::Win32NT

@@ -93,6 +93,21 @@ export class WindowsCertificateStore implements CertificateStore {
     const output = await runStoreScript<ListOutput>('list-certificates', request, { step: 'list', certificateUrl: '', action }, this.#options);
     return output.certificates.map(toStoredCertificate);
   }
+
+  /**
+   * Removes `thumbprint` from `target` and deletes its persisted private key; intermediates in CA
+   * stay. Does nothing when the thumbprint is not there. LocalMachine needs LocalSystem or an administrator.
+   * NOTE: deleting CNG and CAPI key containers runs only on Windows, in .github/workflows/windows.yml;
+   * on Linux pwsh the key is part of the store's .pfx file and goes with the entry.
+   */
+  async remove(target: StoreTarget, thumbprint: string, context: InstallContext): Promise<void> {
+    checkStoreTarget(target, 'remove', context.certificateUrl);
+    checkThumbprint(thumbprint, 'remove', context.certificateUrl);
+
+    const request = { location: target.location, storeName: target.name, thumbprint };
+    const action = `Removing ${thumbprint} (${context.certificateUrl}) from ${target.location}\\${target.name}`;
+    await runStoreScript('remove-certificate', request, { step: 'remove', certificateUrl: context.certificateUrl, action }, this.#options);
+  }
 }
 
 function buildPfx(bundle: Bundle, context: InstallContext): Buffer {

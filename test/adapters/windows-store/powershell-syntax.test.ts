@@ -14,7 +14,7 @@ const syntax = suite('powershell syntax');
 
 syntax('finds the store scripts', () => {
   const names = scripts.map((path) => relative(root, path));
-  for (const expected of ['install-certificate', 'list-certificates', 'grant-key-access', 'link-renewal', 'store-common']) {
+  for (const expected of ['install-certificate', 'list-certificates', 'grant-key-access', 'link-renewal', 'remove-certificate', 'store-common']) {
     assert.ok(names.includes(`adapters/windows-store/${expected}.ps1`), `${expected}.ps1 not found`);
   }
 });

@@ -1,6 +1,7 @@
 // The steps that exist only in the Windows certificate store: LocalMachine installs, private key
 // ACLs and renewal links. They run on Windows (the GitHub Actions workflow windows.yml, which runs
 // as an administrator) and are skipped everywhere else, so this project's Linux CI never runs them.
+import { existsSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { StoreError, type InstallContext, type StoreTarget } from '../../../adapters/store.ts';
@@ -112,6 +113,18 @@ windows(`renewal link raises lifecycle event 1001${reason}`, async () => {
 
 windows(`renewal link without the previous certificate does nothing${reason}`, async () => {
   await adapter.linkRenewal(target, 'C'.repeat(40), renewed.bundle.leaf.thumbprint, context('v2'));
+});
+
+windows(`remove deletes the certificate and its key file${reason}`, async () => {
+  const call = { step: 'acl' as const, certificateUrl: context('v1').certificateUrl, action: 'Finding the key file' };
+  const request = { location: target.location, storeName: target.name, thumbprint: first.bundle.leaf.thumbprint, accounts: [] };
+  const { keyFile } = await runStoreScript<{ keyFile: string }>('grant-key-access', request, call);
+  assert.ok(existsSync(keyFile), `${keyFile} is missing before remove`);
+
+  await adapter.remove(target, first.bundle.leaf.thumbprint, context('v1'));
+
+  assert.not.ok((await adapter.list(target)).some((certificate) => certificate.thumbprint === first.bundle.leaf.thumbprint));
+  assert.not.ok(existsSync(keyFile), `${keyFile} is still there after remove`);
 });
 
 windowsOnly.run();
