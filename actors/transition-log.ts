@@ -43,7 +43,9 @@ function logTransition(logger: Logger, context: CertificateContext, state: strin
   } else if (state === 'fetching') {
     logger.debug('certificate.polling', fields);
   } else if (state === 'idle' && previousState === 'linked') {
-    logger.info('certificate.installed', { ...fields, warnings: context.warnings.length > 0 ? context.warnings : undefined });
+    logger.info('certificate.installed', fields);
+    // Expired, not yet valid or mislabelled certificates are installed all the same, with a warning.
+    if (context.warnings.length > 0) logger.warn('certificate.warning', { ...fields, warnings: context.warnings });
   } else {
     logger.debug('certificate.state_changed', fields);
   }
