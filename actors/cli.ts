@@ -3,6 +3,7 @@
 import { SettingsError } from './settings/settings-error.ts';
 import { UsageError, agentFlagHelp } from './cli-options.ts';
 import { runCommand, syncCommand } from './commands.ts';
+import { handlerHelp } from './handler/handler-options.ts';
 
 const help = `kvcert keeps certificates from Azure Key Vault installed on this machine.
 
@@ -16,9 +17,15 @@ Usage:
   kvcert service install [--unit-dir DIR] -- --settings FILE [options]
   kvcert service uninstall [--unit-dir DIR]
                                           run the agent as a systemd unit (Linux) or Windows service
+  kvcert handler install|enable|disable|uninstall|update [options]
+                                          Azure VM extension handler commands; enable starts
+                                          'kvcert run' in the background for the newest settings
 
 Options for run and sync:
 ${agentFlagHelp}
+
+Options for handler:
+${handlerHelp}
 `;
 
 type Command = (args: string[]) => Promise<number>;
@@ -29,6 +36,7 @@ const commands: Record<string, Command> = {
   emulate: async (args) => (await import('../emulators/emulate-command.ts')).runEmulate(args),
   demo: async (args) => (await import('./demo.ts')).runDemo(args),
   service: async (args) => (await import('./service/service-command.ts')).runService(args),
+  handler: async (args) => (await import('./handler/handler-command.ts')).runHandler(args),
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -39,7 +39,7 @@ const mutations: Mutation[] = [
 /** Mutates the DER under a base64 PFX (so the container is damaged, not only the text), or the PEM text. */
 function mutate(value: string, isPfx: boolean, random: () => number): string {
   const bytes = isPfx ? Buffer.from(value, 'base64') : Buffer.from(value, 'utf8');
-  let mutated = bytes;
+  let mutated: Buffer = bytes;
   const rounds = 1 + pick(random, 3);
   for (let round = 0; round < rounds; round++) mutated = mutations[pick(random, mutations.length)](mutated, random);
   return isPfx ? mutated.toString('base64') : mutated.toString('latin1');
