@@ -1,6 +1,7 @@
 // Sends each certificate to the store its location names: an absolute folder path goes to
 // the Linux extension's folder layout, LocalMachine and CurrentUser to the chosen store.
 import type { Bundle } from '../adapters/bundle/bundle.ts';
+import { isFolderLocation } from '../adapters/linux-folder-store/linux-folder-store.ts';
 import type { CertificateStore, InstallContext, InstallResult, StoredCertificate, StoreTarget } from '../adapters/store.ts';
 
 export class RoutingStore implements CertificateStore {
@@ -15,7 +16,7 @@ export class RoutingStore implements CertificateStore {
   }
 
   #storeFor(target: StoreTarget): CertificateStore {
-    return target.location.startsWith('/') ? this.#folderPaths : this.#windowsLocations;
+    return isFolderLocation(target.location) ? this.#folderPaths : this.#windowsLocations;
   }
 
   install(target: StoreTarget, bundle: Bundle, context: InstallContext): Promise<InstallResult> {

@@ -36,7 +36,7 @@ export interface StoredCertificate {
 
 /** A certificate store. Every method keeps what is already installed when it fails. */
 export interface CertificateStore {
-  readonly kind: 'folder' | 'windows';
+  readonly kind: 'folder' | 'windows' | 'linux-folder';
   /** Installs the leaf with its key and the intermediates; roots never. Idempotent per thumbprint. */
   install(target: StoreTarget, bundle: Bundle, context: InstallContext): Promise<InstallResult>;
   /** Grants read on the leaf's private key to each account. */

@@ -52,6 +52,12 @@ export function resourceForHost(host: string): string | undefined {
   return vaultClouds.find((cloud) => lower.endsWith(cloud.suffix))?.resource;
 }
 
+/** The first label of a vault host; an IP literal (an emulator) keeps all of it, with dashes. */
+function vaultNameOf(host: string): string {
+  if (/^[\d.]+$/.test(host) || host.includes(':') || host.startsWith('[')) return host.replace(/[^0-9a-z]+/gi, '-').replace(/^-|-$/g, '');
+  return host.split('.')[0];
+}
+
 /**
  * Parses `https://<vault>.vault.azure.net/secrets/<name>[/<version>]`. Accepts a trailing
  * slash and an explicit `:443`; rejects `http:`, `/certificates/` and unknown hosts.
@@ -100,7 +106,7 @@ export function parseSecretUrl(url: string): SecretRef {
     url,
     vaultUrl: `https://${host}${port}`,
     vaultHost: host,
-    vaultName: host.split('.')[0],
+    vaultName: vaultNameOf(host),
     secretName,
     version,
     resource,

@@ -97,8 +97,8 @@ export class WindowsCertificateStore implements CertificateStore {
   /**
    * Removes `thumbprint` from `target` and deletes its persisted private key; intermediates in CA
    * stay. Does nothing when the thumbprint is not there. LocalMachine needs LocalSystem or an administrator.
-   * NOTE: deleting CNG and CAPI key containers runs only on Windows, in .github/workflows/windows.yml;
-   * on Linux pwsh the key is part of the store's .pfx file and goes with the entry.
+   * NOTE: deleting CNG and CAPI key containers runs only on Windows, in .github/workflows/windows.yml.
+   * On Linux, pwsh keeps the key inside the store's .pfx file, so it goes with the entry.
    */
   async remove(target: StoreTarget, thumbprint: string, context: InstallContext): Promise<void> {
     checkStoreTarget(target, 'remove', context.certificateUrl);
