@@ -15,6 +15,14 @@ import { recordState } from './state/state-recorder.ts';
 import { verifyInstalled } from './state/verify-state.ts';
 import { writeHeartbeatFile } from './status/heartbeat-file.ts';
 import { reportStatus } from './status-reporter.ts';
+import { startInspector } from './inspector/start-inspector.ts';
+import { UsageError } from './cli-options.ts';
+import { startAfterInstallHooks } from './hooks/after-install-hooks.ts';
+import { PathRecordingStore } from './hooks/install-paths.ts';
+import { startAgentMetrics } from './metrics/agent-metrics.ts';
+import { reportSyncProgress } from './progress/sync-progress.ts';
+import { buildAgentStatus } from './status-command/agent-status.ts';
+import { installedAtLookup } from './status-command/installed-at.ts';
 
 const statusName = 'KeyVaultForWindows';
 const heartbeatIntervalMs = 60_000;
@@ -45,12 +53,15 @@ async function loadSettings(flags: AgentFlags, logger: Logger): Promise<Settings
 
 /** Starts the agent with its files and sockets. `control` false skips the control socket (one-pass sync). */
 export async function startSession(flags: AgentFlags, logger: Logger, options: { control: boolean; onStopRequested?: () => void }): Promise<AgentSession> {
+  if (flags.metrics !== undefined && !options.control) throw new UsageError('--metrics applies to kvcert run only');
   let settings = await loadSettings(flags, logger);
   const state = await loadState(flags.stateFile, logger);
   const trustedCaPem = await readCaFile(flags.caFile);
-  const store = createStore(flags.store, flags.storeRoot);
+  const store = new PathRecordingStore(createStore(flags.store, flags.storeRoot));
   const installed = await verifyInstalled(state, settings.observedCertificates, store, logger);
   const agent = createAgent(settings, { store, trustedCaPem, logger, installed });
+  // The inspector starts before any socket or timer keeps the process alive, so a busy port ends the command cleanly.
+  const inspector = flags.inspect ? await startInspector(agent, flags.inspect, logger, (line) => process.stdout.write(line)) : undefined;
 
   const stopReporting = reportStatus(agent, { folder: flags.statusDir, sequence: flags.sequence, name: statusName, logger });
   const stopRecording = recordState(agent, {
@@ -59,8 +70,13 @@ export async function startSession(flags: AgentFlags, logger: Logger, options: {
     retainVersions: () => settings.retainVersions,
   });
   const stopHeartbeat = startHeartbeat(agent, flags.heartbeatFile, logger);
+  const hooks = startAfterInstallHooks(agent, { logger, settings: () => settings, pathsOf: (url, version) => store.pathsOf(url, version) });
+  const stopProgress = reportSyncProgress(agent, process.stdout);
+  const installedAt = installedAtLookup(state);
+  const status = () => buildAgentStatus({ agent, controlPath: flags.control, installedAt, lastHookRun: hooks.lastRun });
+  const metrics = flags.metrics === undefined ? undefined : await startAgentMetrics(agent, { port: flags.metrics, logger, installedAt });
   const stopControl = options.control
-    ? await startControlServer(agent, flags.control, logger, { stop: options.onStopRequested ?? (() => {}) })
+    ? await startControlServer(agent, flags.control, logger, { stop: options.onStopRequested ?? (() => {}), status })
     : async () => {};
   if (flags.pidFile) {
     await mkdir(dirname(flags.pidFile), { recursive: true });
@@ -82,6 +98,10 @@ export async function startSession(flags: AgentFlags, logger: Logger, options: {
     },
     async stop() {
       await agent.stop();
+      await inspector?.stop();
+      await hooks.stop();
+      stopProgress();
+      await metrics?.close();
       await stopControl();
       stopHeartbeat();
       await stopRecording();

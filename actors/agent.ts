@@ -1,7 +1,7 @@
 // The running agent: the extension machine bound to real adapters, polling with rxjs and
 // an overall status stream.
 import { createActor, waitFor } from 'xstate';
-import type { ActorOptions, AnyActorLogic } from 'xstate';
+import type { ActorOptions, AnyActorLogic, AnyActorRef, InspectionEvent } from 'xstate';
 import { BehaviorSubject, expand, Subscription, timer } from 'rxjs';
 import type { SchedulerLike } from 'rxjs';
 import { asyncScheduler } from 'rxjs';
@@ -12,16 +12,23 @@ import type { InstalledVersion } from '../machines/certificate-types.ts';
 import { rollUpStatus } from '../machines/status-rollup.ts';
 import type { CertificateSummary, StatusReport } from '../machines/status-rollup.ts';
 import type { SecretSource } from '../adapters/keyvault/secret-source.ts';
+import type { SecretLister } from '../adapters/keyvault/secret-listing.ts';
 import type { CertificateStore } from '../adapters/store.ts';
 import { fetchSecret, grantKeyAccess, installBundle, linkRenewal } from './certificate-actors.ts';
 import type { CertificateBindings, ParseSecret } from './certificate-actors.ts';
 import type { Logger } from './logger.ts';
 import type { ObservedCertificate, Settings } from './settings/settings.ts';
 import { createTransitionLog } from './transition-log.ts';
+import { PollSchedule } from './status-command/poll-schedule.ts';
+import { ConcurrencyLimit } from './concurrency-limit.ts';
+import { defaultMaxConcurrency } from './settings/concurrency-setting.ts';
+import { VaultPollCoordinator } from './vault-poll/vault-poll-coordinator.ts';
 
 export interface AgentOptions {
   settings: Settings;
   source: SecretSource;
+  /** Lists vault secrets so that unchanged certificates need no GET; unset means one GET per certificate and poll. */
+  lister?: SecretLister;
   store: CertificateStore;
   parseSecret: ParseSecret;
   logger: Logger;
@@ -43,16 +50,29 @@ function entriesOf(settings: Settings, installed: Record<string, InstalledVersio
 /** Polls the observed certificates and installs each new version. */
 export class Agent {
   readonly status$: BehaviorSubject<StatusReport>;
+  /** When each certificate is fetched next. */
+  readonly schedule: PollSchedule;
   private settings: Settings;
   private readonly options: AgentOptions;
   private readonly actor;
   private polling?: Subscription;
+  /** Shares each vault's listing between the certificates of one poll. */
+  readonly polls: VaultPollCoordinator;
+  /** Bounds downloads, parses and store operations in flight; replaced when maxConcurrency changes. */
+  limit: ConcurrencyLimit;
+  /** Inspection observers added with addInspector, e.g. `kvcert run --inspect`. */
+  private readonly inspectors = new Set<(event: InspectionEvent) => void>();
+  /** Warnings from outside the machines, e.g. a failed afterInstall hook, by URL. */
+  private readonly extraWarnings = new Map<string, string[]>();
 
   constructor(options: AgentOptions) {
     this.options = options;
     this.settings = options.settings;
+    this.polls = new VaultPollCoordinator({ source: options.source, lister: options.lister, logger: options.logger });
+    this.limit = new ConcurrencyLimit(this.settings.maxConcurrency ?? defaultMaxConcurrency);
     const bindings: CertificateBindings = {
-      source: options.source,
+      polls: this.polls,
+      limit: () => this.limit,
       parseSecret: options.parseSecret,
       store: options.store,
       lookup: (url) => this.observed(url),
@@ -70,10 +90,42 @@ export class Agent {
       input: { requireInitialSync: this.settings.requireInitialSync, observed: entriesOf(this.settings, options.installed ?? {}) },
       // An explicit `clock: undefined` would replace xstate's default clock, so set it only when given.
       ...(options.clock ? { clock: options.clock } : {}),
-      inspect: createTransitionLog(options.logger),
+      inspect: this.inspectWith(createTransitionLog(options.logger)),
     });
+    this.schedule = new PollSchedule(() => (options.scheduler ?? asyncScheduler).now());
     this.status$ = new BehaviorSubject(this.report());
-    this.actor.subscribe(() => this.status$.next(this.report()));
+    this.actor.subscribe(() => {
+      this.recordRetries();
+      this.status$.next(this.report());
+    });
+  }
+
+  private recordRetries(): void {
+    for (const [url, child] of Object.entries(this.actor.getSnapshot().children)) {
+      const snapshot = child?.getSnapshot();
+      if (snapshot) this.schedule.recordCertificate(url, String(snapshot.value), snapshot.context.attempt, snapshot.context.retryAfterMs);
+    }
+  }
+
+  private inspectWith(transitionLog: (event: InspectionEvent) => void): (event: InspectionEvent) => void {
+    return (event) => {
+      transitionLog(event);
+      for (const inspector of this.inspectors) inspector(event);
+    };
+  }
+
+  /**
+   * Adds an observer of xstate's inspection events. It first gets an `@xstate.actor` event for
+   * each actor that exists already, then every event. Returns the function that removes it.
+   */
+  addInspector(inspector: (event: InspectionEvent) => void): () => void {
+    const rootId = this.actor.sessionId;
+    const children = Object.values(this.actor.getSnapshot().children).filter((child) => child !== undefined) as AnyActorRef[];
+    for (const actorRef of [this.actor as AnyActorRef, ...children]) inspector({ type: '@xstate.actor', actorRef, rootId });
+    this.inspectors.add(inspector);
+    return () => {
+      this.inspectors.delete(inspector);
+    };
   }
 
   private observed(url: string): ObservedCertificate {
@@ -85,7 +137,19 @@ export class Agent {
   /** Returns the certificates' summaries in settings order. */
   certificates(): CertificateSummary[] {
     const summaries = this.actor.getSnapshot().context.certificates;
-    return this.settings.observedCertificates.map((certificate) => summaries[certificate.url]).filter((summary) => summary !== undefined);
+    return this.settings.observedCertificates.map((certificate) => summaries[certificate.url]).filter((summary) => summary !== undefined)
+      .map((summary) => this.withExtraWarnings(summary));
+  }
+
+  private withExtraWarnings(summary: CertificateSummary): CertificateSummary {
+    const extra = this.extraWarnings.get(summary.url) ?? [];
+    return extra.length === 0 ? summary : { ...summary, warnings: [...summary.warnings, ...extra] };
+  }
+
+  /** Replaces the warnings that `url` shows besides the machine's own, e.g. a failed hook. They do not make the certificate fail. */
+  setExtraWarnings(url: string, warnings: string[]): void {
+    this.extraWarnings.set(url, warnings);
+    this.status$.next(this.report());
   }
 
   report(): StatusReport {
@@ -99,13 +163,21 @@ export class Agent {
     const random = this.options.random ?? Math.random;
     const intervalMs = this.settings.pollingIntervalS * 1000;
     this.polling = timer(0, scheduler)
-      .pipe(expand(() => timer(Math.round(intervalMs * (0.9 + 0.2 * random())), scheduler)))
-      .subscribe(() => this.actor.send({ type: 'poll.due' }));
+      .pipe(expand(() => {
+        const delayMs = Math.round(intervalMs * (0.9 + 0.2 * random()));
+        this.schedule.recordPollScheduled(delayMs);
+        return timer(delayMs, scheduler);
+      }))
+      .subscribe(() => {
+        this.polls.beginPoll();
+        this.actor.send({ type: 'poll.due' });
+      });
     this.options.logger.info('agent.started', { count: this.settings.observedCertificates.length });
   }
 
   /** Polls every certificate now, including those waiting to retry. */
   pollNow(): void {
+    this.polls.beginPoll();
     this.actor.send({ type: 'refresh.requested' });
   }
 
@@ -113,6 +185,9 @@ export class Agent {
   reload(settings: Settings): void {
     const installed = Object.fromEntries(this.certificates().flatMap((c) => (c.installed ? [[c.url, c.installed]] : [])));
     this.settings = settings;
+    // Tasks already admitted finish under the old limit, so for a moment both limits count.
+    const maxConcurrency = settings.maxConcurrency ?? defaultMaxConcurrency;
+    if (maxConcurrency !== this.limit.max) this.limit = new ConcurrencyLimit(maxConcurrency);
     this.actor.send({ type: 'settings.changed', requireInitialSync: settings.requireInitialSync, observed: entriesOf(settings, installed) });
   }
 

@@ -4,6 +4,9 @@ import type { LogLevel } from './logger.ts';
 import type { StoreKind } from './store-choice.ts';
 import { defaultStateFile, defaultStatusDir, defaultStoreRoot } from './defaults.ts';
 import { defaultControlPath } from './control/control-socket.ts';
+import { defaultInspectorPort, normalizeInspectArgs, parseInspectTarget } from './inspector/inspect-flag.ts';
+import type { InspectTarget } from './inspector/inspect-flag.ts';
+import { defaultMetricsPort, normalizeMetricsArgs, parseMetricsPort } from './metrics/metrics-flag.ts';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -24,6 +27,10 @@ export interface AgentFlags {
   pidFile?: string;
   /** `sync --now`: ask the running agent to poll instead of running a pass here. */
   now: boolean;
+  /** `--inspect [PORT]`: port of the live inspector page. With `stately`, the Stately bridge page is served too. */
+  inspect?: InspectTarget;
+  /** `run --metrics [PORT]`: serve Prometheus metrics on 127.0.0.1:PORT; unset serves none. */
+  metrics?: number;
 }
 
 export const agentFlagHelp = `  --settings FILE      settings JSON (public settings, handler settings file or ARM resource)
@@ -36,7 +43,12 @@ export const agentFlagHelp = `  --settings FILE      settings JSON (public setti
   --sequence N         settings sequence number; names the status file N.status (default: 0)
   --heartbeat-file FILE  handler heartbeat file, rewritten every minute (default: none)
   --control PATH       local socket of a running agent for 'sync --now' (default: ${defaultControlPath()})
-  --pid-file FILE      file that holds the agent's process id while it runs (default: none)`;
+  --pid-file FILE      file that holds the agent's process id while it runs (default: none)
+  --inspect [PORT]     serve a live view of the machines on http://127.0.0.1:PORT (default port: ${defaultInspectorPort};
+                       0 picks a free one and prints it). --inspect=stately[:PORT] also serves /stately, a page
+                       that loads Stately's web inspector from stately.ai and passes it reduced snapshots
+  --metrics [PORT]     run only: serve Prometheus metrics on http://127.0.0.1:PORT/metrics
+                       (default port: ${defaultMetricsPort}; 0 picks a free one)`;
 
 const logLevels = ['debug', 'info', 'warn', 'error'];
 
@@ -45,7 +57,7 @@ export function parseAgentFlags(args: string[]): AgentFlags {
   let values;
   try {
     ({ values } = parseArgs({
-      args,
+      args: normalizeMetricsArgs(normalizeInspectArgs(args)),
       options: {
         settings: { type: 'string' },
         store: { type: 'string' },
@@ -59,6 +71,8 @@ export function parseAgentFlags(args: string[]): AgentFlags {
         control: { type: 'string' },
         'pid-file': { type: 'string' },
         now: { type: 'boolean' },
+        inspect: { type: 'string' },
+        metrics: { type: 'string' },
       },
       strict: true,
     }));
@@ -74,6 +88,10 @@ export function parseAgentFlags(args: string[]): AgentFlags {
   }
   const logLevel = values['log-level'] ?? 'info';
   if (!logLevels.includes(logLevel)) throw new UsageError(`--log-level must be one of ${logLevels.join(', ')}, not '${logLevel}'`);
+  const inspect = values.inspect === undefined ? undefined : parseInspectTarget(values.inspect);
+  if (values.inspect !== undefined && !inspect) throw new UsageError(`--inspect takes a port from 0 to 65535, 'stately' or 'stately:PORT', not '${values.inspect}'`);
+  const metrics = values.metrics === undefined ? undefined : parseMetricsPort(values.metrics);
+  if (values.metrics !== undefined && metrics === undefined) throw new UsageError(`--metrics takes a port from 0 to 65535, not '${values.metrics}'`);
   return {
     settings: values.settings ?? '',
     store: values.store as StoreKind | undefined,
@@ -87,5 +105,7 @@ export function parseAgentFlags(args: string[]): AgentFlags {
     control: values.control ?? defaultControlPath(),
     pidFile: values['pid-file'],
     now: values.now ?? false,
+    inspect,
+    metrics,
   };
 }
