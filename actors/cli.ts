@@ -4,6 +4,8 @@ import { SettingsError } from './settings/settings-error.ts';
 import { UsageError, agentFlagHelp } from './cli-options.ts';
 import { runCommand, syncCommand } from './commands.ts';
 import { handlerHelp } from './handler/handler-options.ts';
+import { statusHelp } from './status-command/status-command.ts';
+import { validateHelp } from './validate/validate-command.ts';
 
 const help = `kvcert keeps certificates from Azure Key Vault installed on this machine.
 
@@ -14,6 +16,8 @@ Usage:
                                           run the loopback Key Vault and managed-identity emulators
   kvcert demo                             sync three sample certificates from the emulators
   kvcert sync --now [--control PATH]      ask the running agent to poll at once
+${statusHelp}
+${validateHelp}
   kvcert service install [--unit-dir DIR] -- --settings FILE [options]
   kvcert service uninstall [--unit-dir DIR]
                                           run the agent as a systemd unit (Linux) or Windows service
@@ -37,6 +41,8 @@ const commands: Record<string, Command> = {
   demo: async (args) => (await import('./demo.ts')).runDemo(args),
   service: async (args) => (await import('./service/service-command.ts')).runService(args),
   handler: async (args) => (await import('./handler/handler-command.ts')).runHandler(args),
+  status: async (args) => (await import('./status-command/status-command.ts')).runStatus(args),
+  validate: async (args) => (await import('./validate/validate-command.ts')).runValidate(args),
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -4,6 +4,7 @@ export const logFields = [
   'certificateUrl', 'version', 'thumbprint', 'state', 'previousState', 'attempt', 'delayMs', 'reason',
   'message', 'status', 'store', 'paths', 'changed', 'warnings', 'notAfter', 'settingsFile', 'count',
   'vaultUrl', 'statusFile', 'pid', 'storeKind', 'previousThumbprint', 'note',
+  'hook', 'command', 'exitCode', 'signal', 'timedOut', 'durationMs', 'output', 'address',
 ] as const;
 
 export type LogField = (typeof logFields)[number];

@@ -10,6 +10,8 @@ import type { ControlRequest, ControlResponse } from './control-socket.ts';
 export interface ControlHandlers {
   /** Called for `stop`: the agent stops after the install in flight, as on SIGTERM. */
   stop: () => void;
+  /** Returns the status document sent with `status`; unset sends only the report. */
+  status?: () => unknown;
 }
 
 function answer(agent: Agent, request: ControlRequest, handlers: ControlHandlers): ControlResponse {
@@ -21,7 +23,7 @@ function answer(agent: Agent, request: ControlRequest, handlers: ControlHandlers
     agent.pollNow();
     return { ok: true, message: `Polling ${agent.certificates().length} certificates now` };
   }
-  if (request.command === 'status') return { ok: true, message: agent.report().message, report: agent.report() };
+  if (request.command === 'status') return { ok: true, message: agent.report().message, report: agent.report(), status: handlers.status?.() };
   return { ok: false, message: `unknown command '${String((request as { command?: unknown }).command)}'; use poll, status or stop` };
 }
 

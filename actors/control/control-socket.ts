@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { defaultHome } from '../defaults.ts';
 
 export interface ControlRequest { command: 'poll' | 'status' | 'stop' }
-export interface ControlResponse { ok: boolean; message: string; report?: unknown }
+export interface ControlResponse {
+  ok: boolean;
+  message: string;
+  report?: unknown;
+  /** The `kvcert status` document (actors/status-command/status-document.ts), in responses to `status`. */
+  status?: unknown;
+}
 
 /** `<home>/kvcert.sock`, or a named pipe derived from the home folder on Windows. */
 export function defaultControlPath(home = defaultHome()): string {

@@ -1,6 +1,7 @@
 // The agent's settings after validation: the Key Vault VM extension's public settings with
 // every default applied.
 import type { SecretRef } from '../../adapters/keyvault/secret-url.ts';
+import type { HookSettings } from './hook-settings.ts';
 
 /**
  * `LocalMachine` or `CurrentUser` (Windows stores), or an absolute folder path as the Linux
@@ -20,6 +21,8 @@ export interface ObservedCertificate {
   keyExportable: boolean;
   /** Accounts that get read access to the private key; unset means none beyond Administrators and SYSTEM. */
   accounts: string[];
+  /** Hooks of this certificate; its afterInstall replaces the global one. Unset means the global hooks apply. */
+  hooks?: HookSettings;
 }
 
 export interface Settings {
@@ -39,6 +42,13 @@ export interface Settings {
   msiEndpoint: string;
   /** `authenticationSettings.msiClientId`; unset means the system-assigned identity. */
   msiClientId?: string;
+  /** `secretsManagementSettings.hooks`; unset means no hooks run. */
+  hooks?: HookSettings;
+  /**
+   * `secretsManagementSettings.maxConcurrency`: most certificates downloaded, parsed or
+   * installed at once. Unset in the file means 8; unset here (settings built in code) too.
+   */
+  maxConcurrency?: number;
 }
 
 /** The Azure instance metadata endpoint. Only a real Azure machine reaches it; tests always set msiEndpoint. */

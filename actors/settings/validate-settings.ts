@@ -5,6 +5,8 @@ import type { ObservedCertificate, Settings, StoreLocation } from './settings.ts
 import { SettingsError, showValue } from './settings-error.ts';
 import type { SettingsProblem } from './settings-error.ts';
 import { unwrapSettings } from './settings-forms.ts';
+import { readHooks } from './hook-settings.ts';
+import { readMaxConcurrency } from './concurrency-setting.ts';
 
 type Json = Record<string, unknown>;
 
@@ -131,8 +133,9 @@ function readObserved(entry: unknown, index: number, defaults: StoreDefaults, pr
   const storeLocation = readStoreLocation(item.certificateStoreLocation ?? defaults.storeLocation, `${path}.certificateStoreLocation`, problems);
   const keyExportable = readBoolean(item, 'keyExportable', `${path}.keyExportable`, problems);
   const accounts = readAccounts(item.accounts, `${path}.accounts`, problems);
+  const hooks = readHooks(item.hooks, `${path}.hooks`, problems);
   if (!ref) return undefined;
-  return { url: ref.url, ref, storeName, storeLocation, keyExportable, accounts };
+  return { url: ref.url, ref, storeName, storeLocation, keyExportable, accounts, ...(hooks ? { hooks } : {}) };
 }
 
 function readObservedList(secrets: Json, problems: ProblemList): ObservedCertificate[] {
@@ -220,8 +223,11 @@ export function validateSettings(raw: unknown, source: string): ValidatedSetting
     requireInitialSync: readBoolean(secrets, 'requireInitialSync', 'secretsManagementSettings.requireInitialSync', problems),
     observedCertificates: readObservedList(secrets, problems),
     retainVersions: readRetainVersions(secrets, problems),
+    maxConcurrency: readMaxConcurrency(secrets, problems),
     ...readAuthentication(publicSettings, secrets, problems),
   };
+  const hooks = readHooks(secrets.hooks, 'secretsManagementSettings.hooks', problems);
+  if (hooks) settings.hooks = hooks;
   if (problems.problems.length > 0) throw new SettingsError(source, problems.problems);
   return { settings, notes };
 }
