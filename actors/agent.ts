@@ -19,6 +19,7 @@ import type { CertificateBindings, ParseSecret } from './certificate-actors.ts';
 import type { Logger } from './logger.ts';
 import type { ObservedCertificate, Settings } from './settings/settings.ts';
 import { createTransitionLog } from './transition-log.ts';
+import { retryDelayMs } from '../machines/backoff.ts';
 import { PollSchedule } from './status-command/poll-schedule.ts';
 import { ConcurrencyLimit } from './concurrency-limit.ts';
 import { defaultMaxConcurrency } from './settings/concurrency-setting.ts';
@@ -43,8 +44,8 @@ export interface AgentOptions {
 
 const busyStates = new Set(['fetching', 'installing', 'acl', 'linked']);
 
-function entriesOf(settings: Settings, installed: Record<string, InstalledVersion>): ObservedEntry[] {
-  return settings.observedCertificates.map((certificate) => ({ url: certificate.url, installed: installed[certificate.url] }));
+function entriesOf(settings: Settings, installed: Record<string, InstalledVersion>, random: () => number): ObservedEntry[] {
+  return settings.observedCertificates.map((certificate) => ({ url: certificate.url, installed: installed[certificate.url], jitterSeed: random() }));
 }
 
 /** Polls the observed certificates and installs each new version. */
@@ -64,6 +65,9 @@ export class Agent {
   private readonly inspectors = new Set<(event: InspectionEvent) => void>();
   /** Warnings from outside the machines, e.g. a failed afterInstall hook, by URL. */
   private readonly extraWarnings = new Map<string, string[]>();
+  private warningsVersion = 0;
+  private summaryCache?: { summaries: Record<string, CertificateSummary>; settings: Settings; warningsVersion: number; list: CertificateSummary[] };
+  private observedByUrl?: { settings: Settings; byUrl: Map<string, ObservedCertificate> };
 
   constructor(options: AgentOptions) {
     this.options = options;
@@ -87,29 +91,48 @@ export class Agent {
       },
     });
     this.actor = createActor(extensionMachine.provide({ actors: { certificate } }), {
-      input: { requireInitialSync: this.settings.requireInitialSync, observed: entriesOf(this.settings, options.installed ?? {}) },
+      input: { requireInitialSync: this.settings.requireInitialSync, observed: entriesOf(this.settings, options.installed ?? {}, options.random ?? Math.random) },
       // An explicit `clock: undefined` would replace xstate's default clock, so set it only when given.
       ...(options.clock ? { clock: options.clock } : {}),
       inspect: this.inspectWith(createTransitionLog(options.logger)),
     });
     this.schedule = new PollSchedule(() => (options.scheduler ?? asyncScheduler).now());
     this.status$ = new BehaviorSubject(this.report());
-    this.actor.subscribe(() => {
-      this.recordRetries();
-      this.status$.next(this.report());
-    });
+    this.actor.subscribe(() => this.status$.next(this.reportOnRead()));
   }
 
-  private recordRetries(): void {
-    for (const [url, child] of Object.entries(this.actor.getSnapshot().children)) {
-      const snapshot = child?.getSnapshot();
-      if (snapshot) this.schedule.recordCertificate(url, String(snapshot.value), snapshot.context.attempt, snapshot.context.retryAfterMs);
-    }
+  /**
+   * Returns the report of the summaries as they are now, rolled up only when a field is first
+   * read. Every certificate transition emits one, and subscribers read few of them, so a poll
+   * of many certificates does not build a full report per transition.
+   */
+  private reportOnRead(): StatusReport {
+    const summaries = this.actor.getSnapshot().context.certificates;
+    const settings = this.settings;
+    let report: StatusReport | undefined;
+    const rolledUp = () => (report ??= rollUpStatus(this.summariesOf(summaries, settings), settings.requireInitialSync));
+    return {
+      get status() { return rolledUp().status; },
+      get reason() { return rolledUp().reason; },
+      get message() { return rolledUp().message; },
+      get certificates() { return rolledUp().certificates; },
+    };
+  }
+
+  // Records retries from each certificate actor's own snapshot, so that one transition costs
+  // one update here instead of a pass over every certificate.
+  private recordRetry(event: InspectionEvent): void {
+    if (event.type !== '@xstate.snapshot' || event.actorRef === this.actor) return;
+    const snapshot = event.snapshot as { value?: unknown; context?: { url?: unknown; attempt?: unknown; retryAfterMs?: number; jitterSeed?: number } };
+    const context = snapshot.context;
+    if (typeof context?.url !== 'string' || typeof context.attempt !== 'number') return;
+    this.schedule.recordCertificate(context.url, String(snapshot.value), context.attempt, retryDelayMs({ ...context, attempt: context.attempt }));
   }
 
   private inspectWith(transitionLog: (event: InspectionEvent) => void): (event: InspectionEvent) => void {
     return (event) => {
       transitionLog(event);
+      this.recordRetry(event);
       for (const inspector of this.inspectors) inspector(event);
     };
   }
@@ -129,16 +152,33 @@ export class Agent {
   }
 
   private observed(url: string): ObservedCertificate {
-    const found = this.settings.observedCertificates.find((certificate) => certificate.url === url);
+    if (this.observedByUrl?.settings !== this.settings) {
+      this.observedByUrl = { settings: this.settings, byUrl: new Map(this.settings.observedCertificates.map((item) => [item.url, item])) };
+    }
+    const found = this.observedByUrl.byUrl.get(url);
     if (!found) throw new Error(`${url} is no longer in the settings`);
     return found;
   }
 
-  /** Returns the certificates' summaries in settings order. */
+  /**
+   * Returns the certificates' summaries in settings order. The list is built once per change
+   * of the machines' summaries, because status subscribers ask for it after every transition.
+   */
   certificates(): CertificateSummary[] {
-    const summaries = this.actor.getSnapshot().context.certificates;
-    return this.settings.observedCertificates.map((certificate) => summaries[certificate.url]).filter((summary) => summary !== undefined)
-      .map((summary) => this.withExtraWarnings(summary));
+    return this.summariesOf(this.actor.getSnapshot().context.certificates, this.settings).slice();
+  }
+
+  private summariesOf(summaries: Record<string, CertificateSummary>, settings: Settings): CertificateSummary[] {
+    const cached = this.summaryCache;
+    if (cached?.summaries === summaries && cached.settings === settings && cached.warningsVersion === this.warningsVersion) return cached.list;
+
+    const list: CertificateSummary[] = [];
+    for (const certificate of settings.observedCertificates) {
+      const summary = summaries[certificate.url];
+      if (summary !== undefined) list.push(this.withExtraWarnings(summary));
+    }
+    this.summaryCache = { summaries, settings, warningsVersion: this.warningsVersion, list };
+    return list;
   }
 
   private withExtraWarnings(summary: CertificateSummary): CertificateSummary {
@@ -149,6 +189,7 @@ export class Agent {
   /** Replaces the warnings that `url` shows besides the machine's own, e.g. a failed hook. They do not make the certificate fail. */
   setExtraWarnings(url: string, warnings: string[]): void {
     this.extraWarnings.set(url, warnings);
+    this.warningsVersion += 1;
     this.status$.next(this.report());
   }
 
@@ -188,7 +229,7 @@ export class Agent {
     // Tasks already admitted finish under the old limit, so for a moment both limits count.
     const maxConcurrency = settings.maxConcurrency ?? defaultMaxConcurrency;
     if (maxConcurrency !== this.limit.max) this.limit = new ConcurrencyLimit(maxConcurrency);
-    this.actor.send({ type: 'settings.changed', requireInitialSync: settings.requireInitialSync, observed: entriesOf(settings, installed) });
+    this.actor.send({ type: 'settings.changed', requireInitialSync: settings.requireInitialSync, observed: entriesOf(settings, installed, this.options.random ?? Math.random) });
   }
 
   /** Resolves once every certificate finished at least one poll and none is busy. */

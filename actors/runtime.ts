@@ -33,5 +33,7 @@ export function createAgent(settings: Settings, options: AgentRuntimeOptions): A
   const credential = new ManagedIdentityTokenCredential({ endpoint: settings.msiEndpoint, clientId: settings.msiClientId });
   const source = new KeyVaultSecretSource({ credential, trustedCaPem: options.trustedCaPem });
   options.logger.info('agent.configured', { storeKind: options.store.kind, count: settings.observedCertificates.length });
-  return new Agent({ settings, source, store: options.store, parseSecret: parseSecretValue, logger: options.logger, installed: options.installed });
+  return new Agent({
+    settings, source, lister: source, store: options.store, parseSecret: parseSecretValue, logger: options.logger, installed: options.installed,
+  });
 }

@@ -1,7 +1,7 @@
 // Logs each certificate actor's state changes once, from xstate's inspection events.
 import type { InspectionEvent } from 'xstate';
 import type { CertificateContext } from '../machines/certificate-types.ts';
-import { backoffMs } from '../machines/backoff.ts';
+import { retryDelayMs } from '../machines/backoff.ts';
 import type { Logger } from './logger.ts';
 
 interface InspectedSnapshot { value?: unknown; context?: Partial<CertificateContext> }
@@ -38,7 +38,7 @@ function logTransition(logger: Logger, context: CertificateContext, state: strin
   };
 
   if (state === 'errorBackoff') {
-    const delayMs = backoffMs(context.attempt, context.retryAfterMs);
+    const delayMs = retryDelayMs(context);
     logger.info('certificate.retry_scheduled', { ...fields, attempt: context.attempt, delayMs, reason: context.lastError?.reason, message: context.lastError?.message });
   } else if (state === 'fetching') {
     logger.debug('certificate.polling', fields);

@@ -5,6 +5,9 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { createArcKeyGate, type ArcKeyCheck, type ArcKeyGate } from './arc-key-gate.ts';
+import { FaultQueue } from './faults/fault-queue.ts';
+import { faultyLifetimes } from './faults/token-fault.ts';
+import type { TokenFault } from './faults/token-fault.ts';
 import { closeServer, listenOnLoopback, loopbackAddress, sendJson } from './http-helpers.ts';
 import { TokenSigner } from './token-signer.ts';
 
@@ -46,6 +49,10 @@ export interface TokenEmulator {
   arcKeyFiles: string[];
   /** Responds to the next `count` valid token requests with `status`, `body` and `headers`. */
   failNext(status: number, count?: number, body?: object, headers?: Record<string, string>): void;
+  /** Failures and bad tokens to send in place of good tokens, for the tests in docs/reliability.md. */
+  tokenFaults: FaultQueue<TokenFault>;
+  /** Every access token issued, oldest first, so that tests can search their output for leaks. */
+  issuedTokens: string[];
   close(): Promise<void>;
 }
 
@@ -63,6 +70,8 @@ export async function startTokenEmulator(options: TokenEmulatorOptions = {}): Pr
   const systemClientId = randomUUID();
   const requests: TokenRequestRecord[] = [];
   const failures: QueuedFailure[] = [];
+  const tokenFaults = new FaultQueue<TokenFault>();
+  const issuedTokens: string[] = [];
   const arcGate = options.arc ? createArcKeyGate(options.arc.keyFolder) : undefined;
 
   const server = createServer((request, response) => {
@@ -94,18 +103,25 @@ export async function startTokenEmulator(options: TokenEmulatorOptions = {}): Pr
       return record;
     }
 
-    sendToken(response, resource, clientId ?? systemClientId);
+    const fault = tokenFaults.take();
+    if (fault?.kind === 'status') {
+      sendJson(response, fault.status, defaultFailureBody(fault.status));
+      return record;
+    }
+    sendToken(response, resource, clientId ?? systemClientId, fault);
     return record;
   }
 
-  function sendToken(response: ServerResponse, resource: string, clientId: string): void {
-    const { token, claims } = signer.issue(resource, lifetimeS, clientId);
+  function sendToken(response: ServerResponse, resource: string, clientId: string, fault: TokenFault | undefined): void {
+    const { tokenS, reportedS } = faultyLifetimes(fault, lifetimeS);
+    const { token, claims } = signer.issue(resource, tokenS, clientId);
+    issuedTokens.push(token);
     sendJson(response, 200, {
       access_token: token,
       refresh_token: '',
-      expires_in: String(lifetimeS),
-      expires_on: String(claims.exp),
-      ext_expires_in: String(lifetimeS),
+      expires_in: String(reportedS),
+      expires_on: String(claims.iat + reportedS),
+      ext_expires_in: String(reportedS),
       not_before: String(claims.nbf),
       resource,
       token_type: 'Bearer',
@@ -123,6 +139,8 @@ export async function startTokenEmulator(options: TokenEmulatorOptions = {}): Pr
     failNext(status, count = 1, body, headers = {}) {
       for (let i = 0; i < count; i += 1) failures.push({ status, body: body ?? defaultFailureBody(status), headers });
     },
+    tokenFaults,
+    issuedTokens,
     async close() {
       await closeServer(server);
       arcGate?.removeKeyFiles();

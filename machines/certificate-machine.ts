@@ -1,7 +1,7 @@
 // One observed certificate: idle → fetching → installing → acl → linked → idle.
 // Any failure goes to errorBackoff, which retries after a growing delay.
 import { assign, setup } from 'xstate';
-import { backoffMs } from './backoff.ts';
+import { retryDelayMs } from './backoff.ts';
 import {
   isUnchanged, recordCandidate, recordFailure, recordInstall, recordPoll, unprovided,
 } from './certificate-logic.ts';
@@ -28,11 +28,11 @@ export const certificateMachine = setup({
     recordFailure: assign(recordFailure),
   },
   delays: {
-    retryDelay: ({ context }) => backoffMs(context.attempt, context.retryAfterMs),
+    retryDelay: ({ context }) => retryDelayMs(context),
   },
 }).createMachine({
   id: 'certificate',
-  context: ({ input }) => ({ url: input.url, installed: input.installed, attempt: 0, warnings: [], polls: 0 }),
+  context: ({ input }) => ({ url: input.url, installed: input.installed, jitterSeed: input.jitterSeed, attempt: 0, warnings: [], polls: 0 }),
   initial: 'idle',
   states: {
     idle: {

@@ -31,12 +31,16 @@ export interface CertificateContext {
   warnings: string[];
   /** Number of completed polls, successful or not. */
   polls: number;
+  /** Seed of this certificate's retry jitter, in [0, 1); unset means no jitter. */
+  jitterSeed?: number;
 }
 
 export interface CertificateInput {
   url: string;
   /** What a state file says is installed, so a restart costs no install. */
   installed?: InstalledVersion;
+  /** Seed of the retry jitter, in [0, 1), drawn by the agent; unset means no jitter. */
+  jitterSeed?: number;
 }
 
 export type CertificateEvent =

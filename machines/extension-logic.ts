@@ -7,6 +7,8 @@ import type { CertificateContext, InstalledVersion } from './certificate-types.t
 export interface ObservedEntry {
   url: string;
   installed?: InstalledVersion;
+  /** Seed of the certificate's retry jitter, in [0, 1); unset means no jitter. */
+  jitterSeed?: number;
 }
 
 export interface ExtensionContext {

@@ -43,10 +43,13 @@ export function recordState(agent: Agent, options: StateRecorderOptions): () => 
   const update = () => {
     let changed = false;
     for (const summary of agent.certificates()) {
-      const observed = options.lookup(summary.url);
+      if (!summary.installed) continue;
       const current = state.certificates[summary.url];
-      if (!observed || !summary.installed) continue;
+      // This runs on every status change of every certificate, so the settings lookup, which
+      // may scan all observed certificates, waits until a version needs recording.
       if (current?.version !== summary.installed.version || current.thumbprint !== summary.installed.thumbprint) {
+        const observed = options.lookup(summary.url);
+        if (!observed) continue;
         state.certificates[summary.url] = recordInstall(current, summary, observed, now());
         changed = true;
       }

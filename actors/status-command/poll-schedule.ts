@@ -1,7 +1,6 @@
 // When each certificate is polled next, for `kvcert status`. The machines keep no clock
 // readings, so the agent reports here when it schedules a poll and when a certificate enters
 // errorBackoff, and the retry time is computed with the machine's own backoff function.
-import { backoffMs } from '../../machines/backoff.ts';
 
 const busyStates = new Set(['fetching', 'installing', 'acl', 'linked']);
 
@@ -21,13 +20,13 @@ export class PollSchedule {
   }
 
   /** Records a certificate's state: entering errorBackoff with a new attempt number starts its retry delay. */
-  recordCertificate(url: string, state: string, attempt: number, retryAfterMs?: number): void {
+  recordCertificate(url: string, state: string, attempt: number, delayMs: number): void {
     if (state !== 'errorBackoff') {
       this.#retries.delete(url);
       return;
     }
     if (this.#retries.get(url)?.attempt === attempt) return;
-    this.#retries.set(url, { attempt, dueAtMs: this.#now() + backoffMs(attempt, retryAfterMs) });
+    this.#retries.set(url, { attempt, dueAtMs: this.#now() + delayMs });
   }
 
   /**

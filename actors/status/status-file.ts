@@ -1,5 +1,7 @@
 // The VM-extension handler status file: `<statusFolder>/<seq>.status`, an array whose
-// first element the guest agent reads. Written atomically with mode 0644.
+// first element the guest agent reads. Written atomically with mode 0600: the guest agent
+// runs as root (SYSTEM on Windows, where the mode has no effect), and the messages name
+// vaults, certificates and failures that other local users need not read.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../adapters/folder-store/atomic-write.ts';
@@ -65,10 +67,13 @@ export function renderStatusDocument(document: unknown[]): string {
   return JSON.stringify(document);
 }
 
-/** Writes `<folder>/<sequence>.status` atomically and returns its path. */
+/**
+ * Writes `<folder>/<sequence>.status` atomically and returns its path. A folder that kvcert
+ * creates gets mode 0700; an existing one, such as the handler's, keeps its mode.
+ */
 export async function writeStatusFile(folder: string, sequence: number, report: StatusReport, options: StatusFileOptions): Promise<string> {
-  await mkdir(folder, { recursive: true });
+  await mkdir(folder, { recursive: true, mode: 0o700 });
   const path = join(folder, `${sequence}.status`);
-  await writeFileAtomic(path, renderStatusDocument(buildStatusDocument(report, options)), 0o644);
+  await writeFileAtomic(path, renderStatusDocument(buildStatusDocument(report, options)), 0o600);
   return path;
 }

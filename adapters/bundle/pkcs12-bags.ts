@@ -2,16 +2,19 @@
 // bytes stored in the CertBag, because node-forge re-encodes the RSA certificates it
 // decodes (and drops the EC ones), which could change the SHA-1 thumbprint.
 // Keys are taken as PKCS#8 bytes for Node's crypto, which reads RSA and EC alike.
+// Shrouded keys go to Node's crypto encrypted, because OpenSSL derives their keys faster
+// than pkcs12-decrypt.ts can.
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 import {
   Asn1StructureError, binaryToBytes, childrenOf, explicitContent, octetsOf, oidOf, type Asn1,
 } from './asn1-reader.ts';
 import { decryptPart, type Pkcs12Password } from './pkcs12-decrypt.ts';
 
-/** Contents of a PFX: certificates as DER, private keys as PKCS#8 DER. */
+/** Contents of a PFX: certificates as DER, private keys as PKCS#8 DER or as keys Node already read. */
 export interface Pkcs12Bags {
   certificates: Buffer[];
-  privateKeys: Buffer[];
+  privateKeys: Array<Buffer | KeyObject>;
 }
 
 const bagTypes = {
@@ -58,8 +61,26 @@ function addCertificate(certBag: Asn1, bags: Pkcs12Bags): void {
   bags.certificates.push(binaryToBytes(der));
 }
 
-function decryptShroudedKey(encryptedKeyInfo: Asn1, password: Pkcs12Password): Buffer {
+function decryptShroudedKey(encryptedKeyInfo: Asn1, password: Pkcs12Password): Buffer | KeyObject {
+  const native = readEncryptedKey(encryptedKeyInfo, password);
+  if (native) return native;
+
   const [algorithm, encrypted] = childrenOf(encryptedKeyInfo, 'an EncryptedPrivateKeyInfo in the PFX', 2);
   const privateKeyInfo = decryptPart(algorithm, octetsOf(encrypted), password, 'the private key in the PFX');
   return binaryToBytes(forge.asn1.toDer(privateKeyInfo).getBytes());
+}
+
+// OpenSSL (3.x in Node 24) encodes a passphrase as UTF-8 for PBES2 and as a BMPString with two zero bytes at
+// the end for the PKCS#12 schemes, as node-forge does, so '' covers the usual empty
+// password. The zero-length encoding (null) has no passphrase form. On any failure
+// (RC2 is not in OpenSSL 3's default provider, for one) pkcs12-decrypt.ts takes over
+// and reports the cause.
+function readEncryptedKey(encryptedKeyInfo: Asn1, password: Pkcs12Password): KeyObject | undefined {
+  if (password.value === null) return undefined;
+  try {
+    const der = binaryToBytes(forge.asn1.toDer(encryptedKeyInfo).getBytes());
+    return createPrivateKey({ key: der, format: 'der', type: 'pkcs8', passphrase: password.value });
+  } catch {
+    return undefined;
+  }
 }

@@ -1,9 +1,12 @@
-// Password-based decryption of PFX parts with node-forge, which implements the legacy
-// PKCS#12 schemes (RC2-40, 3DES) that Node's OpenSSL 3 refuses without its legacy
-// provider, as well as PBES2 with PBKDF2 and AES-CBC.
+// Password-based decryption of PFX parts: PBES2 with PBKDF2 and AES-CBC or 3DES, and the
+// PKCS#12 schemes (3DES, RC2-40). pbe-decrypt.ts does the work with Node's crypto.
+// node-forge takes over when that fails or meets parameters it does not read, so that
+// its checks decide which error a damaged or unsupported part gets.
 import forge from 'node-forge';
-import { Asn1StructureError, childrenOf, oidOf, parseDer, type Asn1 } from './asn1-reader.ts';
+import { Asn1StructureError, binaryToBytes, bytesToBinary, childrenOf, oidOf, parseDer, type Asn1 } from './asn1-reader.ts';
 import { BundleProblem } from './bundle-problem.ts';
+import { decryptWithPbe } from './pbe-decrypt.ts';
+import { readPbeParameters } from './pbe-parameters.ts';
 
 /** The password a PFX opened with, and how to name it in a message. */
 export interface Pkcs12Password {
@@ -38,18 +41,31 @@ export function decryptPart(algorithm: Asn1, encrypted: string, password: Pkcs12
     throw new BundleProblem('unsupported-algorithm', `${partName} is encrypted with OID ${oid}, which kvcert cannot decrypt`);
   }
 
-  const cipher = createCipher(oid, params, password, partName);
-  cipher.update(forge.util.createBuffer(encrypted));
   const wrongPassword = new BundleProblem('password-required', `${partName} does not decrypt with ${password.description}`);
-  if (!cipher.finish()) throw wrongPassword;
+  const plaintext = decryptNatively(oid, params, encrypted, password) ?? decryptWithForge(oid, params, encrypted, password, partName);
+  if (plaintext === undefined) throw wrongPassword;
 
   try {
-    return parseDer(cipher.output.getBytes(), `the decrypted ${partName}`);
+    return parseDer(plaintext, `the decrypted ${partName}`);
   } catch (error) {
     // A wrong key passes the padding check about once in 256 tries.
     if (!password.verified) throw wrongPassword;
     throw error;
   }
+}
+
+function decryptNatively(oid: string, params: Asn1, encrypted: string, password: Pkcs12Password): string | undefined {
+  const parameters = readPbeParameters(oid, params);
+  if (!parameters) return undefined;
+  const plaintext = decryptWithPbe(parameters, binaryToBytes(encrypted), password.value);
+  return plaintext && bytesToBinary(plaintext);
+}
+
+/** Returns the plaintext as a binary string, or undefined when the padding check fails. */
+function decryptWithForge(oid: string, params: Asn1, encrypted: string, password: Pkcs12Password, partName: string): string | undefined {
+  const cipher = createCipher(oid, params, password, partName);
+  cipher.update(forge.util.createBuffer(encrypted));
+  return cipher.finish() ? cipher.output.getBytes() : undefined;
 }
 
 function createCipher(oid: string, params: Asn1, password: Pkcs12Password, partName: string): forge.cipher.BlockCipher {

@@ -3,7 +3,7 @@
 // shrouded key bags, and returns certificates and private keys for Node's crypto.
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import {
-  Asn1StructureError, bytesToBinary, childrenOf, explicitContent, integerOf, octetsOf, oidOf, parseDer, type Asn1,
+  Asn1StructureError, binaryToBytes, bytesToBinary, childrenOf, explicitContent, integerOf, octetsOf, oidOf, parseDer, type Asn1,
 } from './asn1-reader.ts';
 import { BundleProblem } from './bundle-problem.ts';
 import { collectBags, type Pkcs12Bags } from './pkcs12-bags.ts';
@@ -72,7 +72,8 @@ function unlock(content: string, macData: Asn1 | undefined, password: string | u
   if (!macData) return { value: candidates[0], description, verified: false };
 
   const mac = readMacData(macData);
-  const match = candidates.find((candidate) => macMatches(content, mac, candidate));
+  const contentBytes = binaryToBytes(content);
+  const match = candidates.find((candidate) => macMatches(contentBytes, mac, candidate));
   if (match !== undefined) return { value: match, description, verified: true };
 
   if (hasPassword) {
@@ -101,7 +102,8 @@ function openSafeContents(contentInfo: Asn1, password: Pkcs12Password): Asn1 {
   throw new Asn1StructureError(`a ContentInfo in the PFX has the unexpected type ${type}`);
 }
 
-function readPkcs8(pkcs8: Buffer): KeyObject {
+function readPkcs8(pkcs8: Buffer | KeyObject): KeyObject {
+  if (!Buffer.isBuffer(pkcs8)) return pkcs8;
   try {
     return createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' });
   } catch (error) {

@@ -50,7 +50,7 @@ export interface ManagedIdentityCredentialOptions {
    */
   arc?: boolean;
   /**
-   * Folder whose `.key` files may answer an Azure Arc challenge. Unset means the agent's folder:
+   * Folder whose `.key` files may be sent for an Azure Arc challenge. Unset means the agent's folder:
    * `/var/opt/azcmagent/tokens/`, or `%ProgramData%\AzureConnectedMachineAgent\Tokens\` on Windows.
    */
   arcTokenFolder?: string;
@@ -64,11 +64,13 @@ type SendResult = { response: Response } | { failure: ManagedIdentityFailure; re
 
 /**
  * Requests tokens with `GET <endpoint>?api-version=2018-02-01&resource=...` (api-version
- * 2020-06-01 for Azure Arc) and header `Metadata: true`. Reuses a token per resource until 5 minutes before it expires.
- * Retries 404, 410, 429, 5xx and network errors with backoff; 400, 401 and 403 fail at once.
- * Azure Arc: a 401 with `WWW-Authenticate: Basic realm=<key file>` from a loopback endpoint is
- * answered once per attempt with `Authorization: Basic <key>`, read from a `.key` file of at most
- * 4096 bytes inside the Arc token folder. The key is never cached, logged or put into an error.
+ * 2020-06-01 for Azure Arc) and header `Metadata: true`. Reuses a token per resource until
+ * 5 minutes before it expires. Retries 404, 410, 429, 5xx and network errors with backoff;
+ * 400, 401 and 403 fail at once.
+ * Azure Arc: after a 401 with `WWW-Authenticate: Basic realm=<key file>` from a loopback endpoint,
+ * the request is repeated once per attempt with `Authorization: Basic <key>`, read from a `.key`
+ * file of at most 4096 bytes inside the Arc token folder. The key is never cached, logged or put
+ * into an error.
  */
 export class ManagedIdentityTokenCredential implements TokenCredential {
   readonly endpoint: string;

@@ -30,6 +30,9 @@ interface RestErrorLike {
   details?: { error?: { code?: string; message?: string; innerError?: { code?: string } } };
 }
 
+/** RestError.PARSE_ERROR: the response body could not be read or parsed. */
+const parseErrorCode = 'PARSE_ERROR';
+
 const tlsErrorCodes = new Set([
   'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
   'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_UNTRUSTED',
@@ -61,6 +64,7 @@ export function toFetchedSecret(secret: KeyVaultSecret, ref: SecretRef): Fetched
     notBefore: properties.notBefore,
     expiresOn: properties.expiresOn,
     createdOn: properties.createdOn,
+    ...(properties.updatedOn ? { updatedOn: properties.updatedOn } : {}),
   };
 }
 
@@ -95,6 +99,7 @@ export function toKeyVaultError(error: unknown, ref: SecretRef, nowMs: number = 
     const text = error instanceof Error ? error.message : String(error);
     return networkError(ref, undefined, text, error);
   }
+  if (error.code === parseErrorCode) return unreadableResponse(error, ref);
   if (error.statusCode === undefined) return networkError(ref, error.code, error.message, error);
   return httpError(error, error.statusCode, ref, nowMs);
 }
@@ -134,6 +139,31 @@ function classify(statusCode: number, serverCode: string | undefined, ref: Secre
   if (statusCode === 429) return ['Throttled', 'The vault is throttling requests; kvcert backs off and tries again.'];
   if (statusCode >= 500) return ['ServiceUnavailable', 'The service failed; kvcert tries again with backoff.'];
   return ['InvalidResponse', 'kvcert does not handle this status. Check observedCertificates[].url.'];
+}
+
+/**
+ * Replaces an SDK PARSE_ERROR with kvcert's own message. The SDK's message contains the whole
+ * response body, which for a secret is the secret value, so neither that message nor the
+ * error that carries it is kept.
+ */
+function unreadableResponse(error: RestErrorLike, ref: SecretRef): KeyVaultError {
+  if (error.statusCode === undefined) {
+    return new KeyVaultError({
+      certificateUrl: ref.url,
+      reason: 'NetworkError',
+      serverCode: parseErrorCode,
+      message: `The connection to Key Vault closed before the whole response for ${ref.url} arrived. kvcert tries again with backoff.`,
+    });
+  }
+  const contentType = cleanServerText(error.response?.headers.get('content-type') ?? 'none');
+  return new KeyVaultError({
+    certificateUrl: ref.url,
+    statusCode: error.statusCode,
+    reason: 'InvalidResponse',
+    serverCode: parseErrorCode,
+    message: `Key Vault returned ${error.statusCode} for ${ref.url} with a body that is cut off or not JSON ` +
+      `(content type ${contentType}). A proxy between this machine and the vault may have answered. kvcert tries again with backoff.`,
+  });
 }
 
 function networkError(ref: SecretRef, code: string | undefined, text: string, cause: unknown): KeyVaultError {

@@ -13,6 +13,10 @@ export interface FetchedSecret {
   notBefore?: Date;
   expiresOn?: Date;
   createdOn?: Date;
+  /** `attributes.updated` of this version, in whole seconds. */
+  updatedOn?: Date;
+  /** The response's Date header: the vault's clock when it sent the response, in whole seconds. */
+  serverTime?: Date;
 }
 
 /** Reads secrets from Key Vault. */

@@ -6,23 +6,31 @@ import type { EmulatorResponse } from './error-bodies.ts';
 export const vaultResource = 'https://vault.azure.net';
 
 /**
- * Returns a 401 response with the challenge when the request has no valid bearer token,
- * or undefined when the token is valid. The challenge has the exact `key="value"` form the
- * SDK parses, with no spaces inside the values.
+ * Returns the WWW-Authenticate value of the 401 challenge. It has the exact `key="value"` form
+ * the SDK parses, with no spaces inside the values.
+ */
+export function challengeHeader(tenantId: string, resource = vaultResource): string {
+  return `Bearer authorization="https://login.microsoftonline.com/${tenantId}", resource="${resource}"`;
+}
+
+/**
+ * Returns a 401 response with the challenge when the request has no valid bearer token for
+ * `resource`, or undefined when the token is valid.
  */
 export function checkAuthorization(
   header: string | undefined,
   tenantId: string,
   verifyToken: (token: string, resource: string) => boolean,
+  resource = vaultResource,
 ): EmulatorResponse | undefined {
-  const challenge = `Bearer authorization="https://login.microsoftonline.com/${tenantId}", resource="${vaultResource}"`;
+  const challenge = challengeHeader(tenantId, resource);
   const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
 
   if (!match) {
     return keyVaultError(401, 'Unauthorized', 'AKV10000: Request is missing a Bearer or PoP token.', undefined,
       { 'www-authenticate': challenge });
   }
-  if (!verifyToken(match[1], vaultResource)) {
+  if (!verifyToken(match[1], resource)) {
     return keyVaultError(401, 'Unauthorized', 'The bearer token is invalid, expired or for another resource.', undefined,
       { 'www-authenticate': `${challenge}, error="invalid_token"` });
   }

@@ -2,6 +2,7 @@
 import { badParameter, keyVaultError, secretDisabled, secretNotFound } from './error-bodies.ts';
 import type { EmulatorResponse } from './error-bodies.ts';
 import { toSecretBundle, toSecretItem } from './secret-json.ts';
+import { listSecrets } from './secret-listing.ts';
 import type { SecretStore } from './secret-store.ts';
 
 /** An authenticated request, already parsed. */
@@ -14,13 +15,17 @@ export interface VaultRequest {
 const namePattern = /^[0-9a-zA-Z-]{1,127}$/;
 const defaultPageSize = 25;
 
-/** Serves GET/PUT on `/secrets/{name}`, GET `/secrets/{name}/{version}` and GET `/secrets/{name}/versions`. */
+/**
+ * Serves GET `/secrets` (the listing), GET/PUT on `/secrets/{name}`, GET `/secrets/{name}/{version}`
+ * and GET `/secrets/{name}/versions`.
+ */
 export function routeRequest(request: VaultRequest, store: SecretStore, vaultUrl: string): EmulatorResponse {
   if (!request.url.searchParams.get('api-version')) {
     return badParameter('The api-version query parameter is missing.');
   }
 
   const segments = request.url.pathname.split('/').filter((segment) => segment !== '').map(decodeURIComponent);
+  if (request.method === 'GET' && segments.length === 1 && segments[0] === 'secrets') return listSecrets(store, vaultUrl, request.url);
   if (segments[0] !== 'secrets' || segments.length < 2 || segments.length > 3) {
     return keyVaultError(404, 'NotFound', `The kvcert emulator does not serve ${request.method} ${request.url.pathname}.`);
   }

@@ -67,6 +67,13 @@ export class SecretStore {
     return this.#secrets.get(name.toLowerCase());
   }
 
+  /** The latest version of every secret, ordered by lower-case name as a listing pages through them. */
+  latestOfEach(): StoredSecretVersion[] {
+    return [...this.#secrets.entries()]
+      .sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0))
+      .map(([, versions]) => versions.at(-1)!);
+  }
+
   latest(name: string): StoredSecretVersion | undefined {
     return this.versions(name)?.at(-1);
   }

@@ -39,9 +39,9 @@ schedule('retry time from the backoff at entry', () => {
   const poll = new PollSchedule(time.now);
   poll.recordPollScheduled(3_600_000);
 
-  poll.recordCertificate(url, 'errorBackoff', 3);
+  poll.recordCertificate(url, 'errorBackoff', 3, backoffMs(3));
   time.advance(1_000);
-  poll.recordCertificate(url, 'errorBackoff', 3);
+  poll.recordCertificate(url, 'errorBackoff', 3, backoffMs(3));
 
   assert.is(poll.nextPollAt(url, 'errorBackoff')?.getTime(), 1_000_000 + backoffMs(3));
 });
@@ -49,7 +49,7 @@ schedule('retry time from the backoff at entry', () => {
 schedule('retry honours Retry-After', () => {
   const poll = new PollSchedule(clock().now);
 
-  poll.recordCertificate(url, 'errorBackoff', 1, 30_000);
+  poll.recordCertificate(url, 'errorBackoff', 1, backoffMs(1, 30_000));
 
   assert.is(poll.nextPollAt(url, 'errorBackoff')?.getTime(), 1_000_000 + 30_000);
 });
@@ -57,11 +57,11 @@ schedule('retry honours Retry-After', () => {
 schedule('new attempt restarts the retry delay', () => {
   const time = clock();
   const poll = new PollSchedule(time.now);
-  poll.recordCertificate(url, 'errorBackoff', 1);
+  poll.recordCertificate(url, 'errorBackoff', 1, backoffMs(1));
 
   time.advance(5_000);
-  poll.recordCertificate(url, 'fetching', 1);
-  poll.recordCertificate(url, 'errorBackoff', 2);
+  poll.recordCertificate(url, 'fetching', 1, 0);
+  poll.recordCertificate(url, 'errorBackoff', 2, backoffMs(2));
 
   assert.is(poll.nextPollAt(url, 'errorBackoff')?.getTime(), 1_005_000 + backoffMs(2));
 });

@@ -138,7 +138,7 @@ source('maps other 403 to AccessDenied', async (context) => {
 
   assert.is(error.reason, 'AccessDenied');
   assert.is(error.serverCode, 'AccessDenied');
-  assert.match(error.message, /Grant the VM identity 'get' on secrets of vault '127' \(role Key Vault Secrets User\)/);
+  assert.match(error.message, /Grant the VM identity 'get' on secrets of vault '127-0-0-1' \(role Key Vault Secrets User\)/);
 });
 
 source('maps 429 with Retry-After to Throttled', async (context) => {
