@@ -8,9 +8,9 @@ export function renderReport(results: BenchResults): string {
   const header = [
     '# Benchmarks',
     '',
-    'Written by `npm run bench` (bench/run-bench.ts); every run replaces this page. All traffic goes to the',
+    'Written by `npm run bench` (bench/run-bench.ts), and every run replaces this page. All traffic goes to the',
     'loopback emulators (emulators/), in a separate process from the code measured. Medians are followed by',
-    'the range over the runs in brackets. Ratios compare runs made side by side in the same benchmark run.',
+    'the range over the runs in parentheses. Ratios compare runs made side by side in the same benchmark run.',
     '',
     `- Machine: ${machine.cores} cores (\`nproc\`), ${machine.memoryGiB} GiB memory, ${machine.cpuModel}, Node ${machine.nodeVersion}`,
     `- Command: \`${results.command}\``,

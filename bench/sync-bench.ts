@@ -9,7 +9,11 @@ import { runWorker } from './worker-process.ts';
 import type { PhaseReport } from './worker-process.ts';
 
 export interface SyncRun {
-  agent: { initial: PhaseReport; initialRequests: RequestCounts; steady: PhaseReport; steadyRequests: RequestCounts; idle: PhaseReport };
+  agent: {
+    initial: PhaseReport; initialRequests: RequestCounts; steady: PhaseReport; steadyRequests: RequestCounts; idle: PhaseReport;
+    /** A GET and an install timed on their own after the agent stopped. */
+    parts: PhaseReport;
+  };
   baseline: { initial: PhaseReport; initialRequests: RequestCounts };
 }
 
@@ -28,7 +32,7 @@ export async function runAgentSync(lab: BenchVault, names: string[]): Promise<Sy
   return {
     initial: phases.initial.report, initialRequests: phases.initial.requests,
     steady: phases.steady.report, steadyRequests: phases.steady.requests,
-    idle: phases.idle.report,
+    idle: phases.idle.report, parts: phases.parts.report,
   };
 }
 

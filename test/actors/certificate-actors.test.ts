@@ -92,4 +92,37 @@ actors('reload applies a new maxConcurrency', async () => {
   assert.is(agent.limit.max, 5);
 });
 
+const parsing = suite('certificate actors parsing');
+
+parsing('installed version is not parsed again', async () => {
+  const urls = [`${vault}/secrets/web`, `${vault}/secrets/api`];
+  const versions: Record<string, string> = { web: 'v1', api: 'v1' };
+  const source: SecretSource = {
+    async getSecret(ref) {
+      return { value: `${ref.secretName} ${versions[ref.secretName]}`, version: versions[ref.secretName], id: `${ref.url}/v`, enabled: true };
+    },
+  };
+  const parsed: string[] = [];
+  const parseSecret = (value: string) => {
+    parsed.push(value);
+    return fakeParse(value);
+  };
+  const { settings } = validateSettings({ secretsManagementSettings: { observedCertificates: urls } }, 'test');
+  const installed = Object.fromEntries(urls.map((url) => [url, { version: 'V1', thumbprint: 'AA' }]));
+  const agent = new Agent({ settings, source, store: new RecordingStore(), parseSecret, logger: silentLogger, installed });
+
+  agent.start();
+  await agent.settled(10_000);
+  const afterStart = [...parsed];
+  versions.api = 'v2';
+  agent.pollNow();
+  await sleep(50);
+  await agent.settled(10_000);
+  await agent.stop(1_000);
+
+  assert.equal(afterStart, []);
+  assert.equal(parsed, ['api v2']);
+});
+
 actors.run();
+parsing.run();

@@ -47,7 +47,7 @@ bench('corpus PFX cases are found', () => {
 
 function sampleResults(): BenchResults {
   const counts = { all: 4, authenticated: 4, listing: 4, throttled: 0 };
-  const initial = { phase: 'initial', wallMs: 1_000, cpuMs: 900, maxRssKb: 200_000, installed: 100, writes: 100 };
+  const initial = { phase: 'initial', wallMs: 1_000, cpuMs: 900, parseCpuMs: 200, maxRssKb: 200_000, installed: 100, writes: 100 };
   return {
     machine: { cores: 2, memoryGiB: 24, cpuModel: 'Test CPU', nodeVersion: 'v24.9.0' },
     command: 'npm run bench', startedAt: new Date('2026-01-01T00:00:00Z'), durationS: 60, loadAverage: { start: 1, end: 1 },
@@ -57,6 +57,7 @@ function sampleResults(): BenchResults {
         initial, initialRequests: { ...counts, all: 101, listing: 0 },
         steady: { phase: 'steady', wallMs: 40, cpuMs: 30, writes: 0 }, steadyRequests: counts,
         idle: { phase: 'idle', rssBytes: 150 * 2 ** 20, heapUsedBytes: 22 * 2 ** 20 },
+        parts: { phase: 'parts', stopMs: 900, getCpuMs: 1.5, installCpuMs: 3, installWallMs: 12 },
       },
       baseline: { initial: { ...initial, wallMs: 10_000 }, initialRequests: { ...counts, all: 101, listing: 0 } },
     }],
@@ -84,7 +85,9 @@ bench('report explains a missed target', () => {
   const page = renderReport(results);
 
   assert.match(page, '**Target missed:** 2.0× against at least 8×, short by a factor of 4.0.');
-  assert.match(page, 'Why: both are bound by CPU');
+  assert.match(page, 'Why: the agent is bound by CPU');
+  assert.match(page, 'Of its CPU per certificate, parsing takes 2.0 ms.');
+  assert.match(page, 'an install into the folder store\n3.0 ms of CPU (12.0 ms of wall time)');
 });
 
 bench.run();

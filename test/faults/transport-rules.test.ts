@@ -108,6 +108,7 @@ transport('state, status and keys keep other users out', async () => {
 
   try {
     await eventually(async () => (await readFile(files.state, 'utf8')).includes(version), 'the state file', 30_000, () => agent.log);
+    await eventually(async () => (await readFile(join(files.status, '0.status'), 'utf8')).includes(version), 'the status file', 30_000, () => agent.log);
     assert.is(await modeOf(files.state), '600');
     assert.is(await modeOf(join(files.status, '0.status')), '600');
     assert.is(await modeOf(files.status), '700');

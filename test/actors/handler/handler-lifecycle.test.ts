@@ -132,6 +132,7 @@ lifecycle('disable stops the agent', async () => {
 
   assert.is(result.code, 0, result.stderr);
   assert.match(result.stdout, 'kvcert agent stopped');
+  await eventually('the agent process to exit', async () => !isAlive(agent) || undefined, 5_000);
   assert.is(isAlive(agent), false);
   assert.is(existsSync(join(stateDir, 'agent.pid')), false);
   assert.equal(await agentPids(stateDir), []);
