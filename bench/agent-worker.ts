@@ -73,7 +73,7 @@ process.exit(0);
 
 /**
  * Times a GET through the SDK and an install into a new folder store on their own, one at a
- * time, so that the report can say where the agent's CPU goes.
+ * time, so that the report can show where the agent's CPU goes.
  */
 async function measureParts(names: string[]): Promise<{ getCpuMs: number; installCpuMs: number; installWallMs: number }> {
   const refs = names.map((name) => parseSecretUrl(`${job.vaultUrl}/secrets/${name}`));

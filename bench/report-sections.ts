@@ -56,13 +56,16 @@ function syncShortfall(results: BenchResults, agentCpuMs: number, scriptCpuMs: n
     `Why: the agent is bound by CPU, not by waiting. It spends ${agentCpuMs.toFixed(1)} ms of CPU per certificate against the`,
     `script's ${scriptCpuMs.toFixed(1)} ms, so however well it overlaps network waits on ${results.machine.cores} cores that the emulator shares,`,
     `it cannot run much more than ${(scriptCpuMs / agentCpuMs).toFixed(1)}× faster. Of its CPU per certificate, parsing takes ${parseCpuMs.toFixed(1)} ms.`,
-    'Timed on their own in the same worker after the sync, a GET through the SDK costs',
-    `${show(parts.map((part) => metric(part, 'getCpuMs')), 1, ' ms')} of CPU and an install into the folder store`,
-    `${show(parts.map((part) => metric(part, 'installCpuMs')), 1, ' ms')} of CPU (${show(parts.map((part) => metric(part, 'installWallMs')), 1, ' ms')} of wall time): the store writes a`,
-    'temporary file, calls fsync and renames it for each file, then calls fsync on the folder, where the script',
+    `Timed on their own in the same worker after the sync, a GET through the SDK costs ${partMedian(parts, 'getCpuMs')} ms of CPU (medians`,
+    `here). An install into the folder store costs ${partMedian(parts, 'installCpuMs')} ms of CPU and ${partMedian(parts, 'installWallMs')} ms of wall time, because the store`,
+    'writes a temporary file, calls fsync and renames it for each file, then calls fsync on the folder. The script',
     'writes without fsync. Parsing on worker threads would let the agent use more cores, which this machine does',
     'not have to spare.',
   ];
+}
+
+function partMedian(parts: Array<Record<string, unknown>>, name: string): string {
+  return median(parts.map((part) => metric(part, name))).toFixed(1);
 }
 
 export function renderSteady(results: BenchResults): string[] {
@@ -194,9 +197,10 @@ export function renderFleet(results: BenchResults): string[] {
   return [
     '## Fleet simulation',
     '',
-    'The pollers of many machines in one process (bench/fleet-worker.ts), each with its own managed-identity',
-    'credential, Key Vault client and agent, all observing the same certificates and started at the same moment,',
-    'against one vault that answers GETs beyond its limit with 429 and Retry-After (emulators/faults/rate-limiter.ts).',
+    'The pollers of many machines run in one process (bench/fleet-worker.ts). Each machine has its own',
+    'managed-identity credential, Key Vault client and agent. All observe the same certificates and start at the',
+    'same moment, against one vault that responds to GETs beyond its limit with 429 and Retry-After',
+    '(emulators/faults/rate-limiter.ts).',
     'Key Vault allows 4,000 secret reads per 10 s per vault; the second row leaves a quarter of that, as for a vault',
     'that other clients use too. After all certificates are installed, every machine polls once more at the same',
     'moment.',

@@ -23,7 +23,7 @@ const certificates = Number(process.env.KVCERT_BENCH_CERTIFICATES ?? 1000);
 const runs = Number(process.env.KVCERT_BENCH_RUNS ?? 3);
 /**
  * No step starts when its estimated time would take the benchmark past this, so that
- * `npm run bench` ends within 5 minutes on a busy 2-core machine. Skipped steps are listed.
+ * `npm run bench` ends within about 5 minutes. Skipped steps are listed on the page.
  */
 const budgetMs = 270_000;
 const fleetMachines = Number(process.env.KVCERT_BENCH_MACHINES ?? 500);
@@ -102,7 +102,7 @@ function withinBudget(name: string, estimateMs: number): boolean {
   return false;
 }
 
-/** Runs one measurement; a failure is reported on the page instead of ending the benchmark. */
+/** Runs one measurement. A failure is reported on the page instead of ending the benchmark. */
 async function step(name: string, measure: () => Promise<void>): Promise<void> {
   log(name);
   try {

@@ -87,7 +87,7 @@ bench('report explains a missed target', () => {
   assert.match(page, '**Target missed:** 2.0× against at least 8×, short by a factor of 4.0.');
   assert.match(page, 'Why: the agent is bound by CPU');
   assert.match(page, 'Of its CPU per certificate, parsing takes 2.0 ms.');
-  assert.match(page, 'an install into the folder store\n3.0 ms of CPU (12.0 ms of wall time)');
+  assert.match(page, 'An install into the folder store costs 3.0 ms of CPU and 12.0 ms of wall time');
 });
 
 bench.run();
