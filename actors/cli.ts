@@ -72,6 +72,6 @@ export async function main(argv: string[]): Promise<number> {
 const exitCode = await main(process.argv.slice(2));
 process.exitCode = exitCode;
 // Keep-alive sockets of the HTTP clients can hold the event loop for seconds after the work
-// is done; a service manager waiting for the process should not. The timer is unref'd, so a
-// process with nothing left to do exits at once without it.
+// is done, so the process exits 250 ms later at most. The timer is unref'd, so a process with
+// nothing left to do exits at once without it.
 setTimeout(() => process.exit(exitCode), 250).unref();

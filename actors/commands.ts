@@ -6,7 +6,7 @@ import { createLogger } from './logger.ts';
 import { renderStatusTable } from './status/status-table.ts';
 
 /**
- * One pass over every certificate; exit code 0 only when every certificate is installed.
+ * Runs one pass over every certificate. Exit code 0 only when every certificate is installed.
  * With --now, sends a poll request to the agent running at --control instead.
  */
 export async function syncCommand(args: string[]): Promise<number> {

@@ -1,7 +1,7 @@
 // The interface every certificate store implements: the folder store and the Windows store.
 import type { Bundle } from './bundle/bundle.ts';
 
-/** Where a bundle goes: `certificateStoreLocation` and `certificateStoreName` of the settings. */
+/** The destination of a bundle: `certificateStoreLocation` and `certificateStoreName` of the settings. */
 export interface StoreTarget {
   /** `LocalMachine` or `CurrentUser`. */
   location: string;
@@ -9,7 +9,7 @@ export interface StoreTarget {
   name: string;
 }
 
-/** What an install did. */
+/** The outcome of an install. */
 export interface InstallResult {
   thumbprint: string;
   /** False when the thumbprint was already there, so nothing was written. */

@@ -37,7 +37,7 @@ export interface CertificateContext {
 
 export interface CertificateInput {
   url: string;
-  /** What a state file says is installed, so a restart costs no install. */
+  /** Version that the state file records as installed, so a restart costs no install. */
   installed?: InstalledVersion;
   /** Seed of the retry jitter, in [0, 1), drawn by the agent; unset means no jitter. */
   jitterSeed?: number;

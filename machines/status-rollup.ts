@@ -8,7 +8,7 @@ export type SubstatusValue = 'transitioning' | 'error' | 'success';
 /** Retries of a certificate that is not installed yet before requireInitialSync reports Error. */
 export const maxInitialRetries = 25;
 
-/** What the status needs to know of one certificate; no secret material. */
+/** One certificate's fields that the status reads. Contains no secret material. */
 export interface CertificateSummary {
   url: string;
   state: string;
@@ -59,8 +59,8 @@ function certificateStatus(certificate: CertificateSummary): CertificateStatus {
 
 /**
  * Rolls the certificates up into Transitioning / Error / Ready. Without requireInitialSync
- * the agent is Ready as soon as polling runs, as the Windows extension reports it; with it,
- * Ready needs every certificate installed, and Error means one gave up its retries.
+ * the agent is Ready as soon as polling runs, as the Windows extension reports it. With it,
+ * Ready needs every certificate installed, and Error means one used up its retries.
  */
 export function rollUpStatus(certificates: CertificateSummary[], requireInitialSync: boolean): StatusReport {
   const statuses = certificates.map(certificateStatus);

@@ -1,6 +1,6 @@
 // Errors in the settings JSON, reported together so a user fixes them in one go.
 
-/** One invalid value: where it is, what it holds and how to fix it. */
+/** One invalid value: its JSON path, the value found and how to fix it. */
 export interface SettingsProblem {
   /** JSON path such as `secretsManagementSettings.observedCertificates[0].url`. */
   path: string;

@@ -92,7 +92,7 @@ export function recordState(agent: Agent, options: StateRecorderOptions): () => 
   };
 }
 
-/** The installed versions a state file records, as the agent's starting point. */
+/** Returns the installed versions that a state file records, as the agent's starting point. */
 export function installedFromState(state: AgentState): Record<string, { version: string; thumbprint: string; notAfter?: string }> {
   return Object.fromEntries(Object.entries(state.certificates).map(([url, entry]) => [url, { version: entry.version, thumbprint: entry.thumbprint, notAfter: entry.notAfter }]));
 }

@@ -23,12 +23,12 @@ export interface FetchedSecret {
 export interface SecretSource {
   /**
    * Returns the version the reference pins, or the latest one. Needs secrets/get.
-   * Throws KeyVaultError for answers other than 200.
+   * Throws KeyVaultError for responses other than 200.
    */
   getSecret(ref: SecretRef, signal?: AbortSignal): Promise<FetchedSecret>;
 }
 
-/** Why a Key Vault request failed, as a PascalCase fact for status reasons. */
+/** The reason a Key Vault request failed, as a PascalCase fact for status reasons. */
 export type KeyVaultFailure =
   | 'AccessDenied'
   | 'SecretDisabled'

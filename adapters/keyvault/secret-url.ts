@@ -25,7 +25,7 @@ export const vaultClouds: ReadonlyArray<{ suffix: string; resource: string }> = 
   { suffix: '.managedhsm.azure.net', resource: 'https://managedhsm.azure.net' },
 ];
 
-/** A URL that is not a Key Vault secret URL; `reason` says what to change. */
+/** A URL that is not a Key Vault secret URL. The message names what to change. */
 export class SecretUrlError extends Error {
   override name = 'SecretUrlError';
   readonly url: string;
@@ -52,7 +52,7 @@ export function resourceForHost(host: string): string | undefined {
   return vaultClouds.find((cloud) => lower.endsWith(cloud.suffix))?.resource;
 }
 
-/** The first label of a vault host; an IP literal (an emulator) keeps all of it, with dashes. */
+/** Returns the first label of a vault host. An IP literal (an emulator) keeps all of it, with dashes. */
 function vaultNameOf(host: string): string {
   if (/^[\d.]+$/.test(host) || host.includes(':') || host.startsWith('[')) return host.replace(/[^0-9a-z]+/gi, '-').replace(/^-|-$/g, '');
   return host.split('.')[0];

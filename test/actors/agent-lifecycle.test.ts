@@ -101,7 +101,7 @@ lifecycle('throttled poll keeps the version and retries', async () => {
   const { agent } = start([web.url]);
   await agent.settled(30_000);
 
-  // The SDK itself retries a 429 that carries Retry-After three times; the fourth answer reaches the machine.
+  // The SDK itself retries a 429 that carries Retry-After three times; the fourth response reaches the machine.
   lab.vault.failNext(429, 4, { 'Retry-After': '1' });
   const report = await pollAndSettle(agent);
 

@@ -10,7 +10,8 @@ export function runCli(args: string[], timeoutMs = 120_000): Promise<CliResult> 
   const nodeArgs = ['--import', join(repoRoot, 'test/network-guard.ts'), join(repoRoot, 'actors/cli.ts'), ...args];
   return new Promise((done) => {
     execFile(process.execPath, nodeArgs, { cwd: repoRoot, timeout: timeoutMs }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      let code = 0;
+      if (error) code = typeof error.code === 'number' ? error.code : 1;
       done({ code, stdout, stderr });
     });
   });

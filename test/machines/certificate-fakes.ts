@@ -10,7 +10,7 @@ export function version(id: string, thumbprint = `T${id}`): FetchedVersion {
   return { version: id, unchanged: false, thumbprint, notAfter: '2030-01-01T00:00:00.000Z', warnings: [] };
 }
 
-/** Records calls and answers from a script: each entry is a result or an Error to throw. */
+/** Records calls and returns results from a script. Each entry is a result or an Error to throw. */
 export function scripted<TInput, TOutput>(script: Array<TOutput | Error>, calls: TInput[]) {
   return fromPromise<TOutput, TInput>(async ({ input }) => {
     calls.push(input);
@@ -48,7 +48,7 @@ export function settled(actor: ReturnType<typeof startCertificate>['actor'], sta
   return waitFor(actor, (snapshot) => snapshot.matches(state), { timeout: 2_000 });
 }
 
-/** A Key Vault failure as the adapter throws it, reduced to the fields machines read. */
+/** Builds a Key Vault failure as the adapter throws it, reduced to the fields machines read. */
 export function keyVaultError(reason: string, retryAfterMs?: number): Error {
   return Object.assign(new Error(`Key Vault failed: ${reason}`), { name: 'KeyVaultError', reason, retryAfterMs });
 }

@@ -16,7 +16,7 @@ const extension = suite('extension machine');
 const urlA = 'https://kv.vault.azure.net/secrets/a';
 const urlB = 'https://kv.vault.azure.net/secrets/b';
 
-/** Starts the extension with fetches answered per URL: 'ok', or 'fail' to fail every time. */
+/** Starts the extension with a fetch outcome per URL: 'ok', or 'fail' to fail every time. */
 function start(outcomes: Record<string, 'ok' | 'fail'>, requireInitialSync: boolean, observed?: ObservedEntry[]) {
   const fetched: string[] = [];
   const fetchSecret = fromPromise<FetchedVersion, FetchInput>(async ({ input }) => {
